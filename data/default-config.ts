@@ -1,0 +1,44 @@
+// The embedded configuration a fresh PBX starts with, so `npm start` gives a working phone system.
+import { DEFAULT_VOICEMAIL_LIMITS, type Forwardings, type PbxConfig } from './schema.ts';
+import { syncUserVoicemailBox } from './draft-edits.ts';
+
+export function defaultForwardings(): Forwardings {
+  return {
+    noAnswer: { enabled: false, afterSeconds: 20, targets: [], voicemailLastResort: true },
+    busy: { enabled: false, targets: [], voicemailLastResort: true },
+  };
+}
+
+export { DEFAULT_VOICEMAIL_LIMITS };
+
+/** Users 101 and 102 with voicemail on, one incoming number routed to 101. */
+export function createDefaultConfig(passwordHashes: { '101': string; '102': string }): PbxConfig {
+  let config: PbxConfig = {
+    settings: { language: 'en', defaultSmsEmail: '' },
+    users: [],
+    voicemailBoxes: [],
+    incomingNumbers: [
+      {
+        id: 'n-main',
+        number: '+33100000101',
+        label: 'Main line',
+        destination: { type: 'user', userId: 'u101' },
+        preAnswerMessageId: null,
+        smsCompatible: false,
+        smsEmail: '',
+      },
+    ],
+    audioMessages: [],
+    ivrMenus: [],
+    musicOnHold: { type: 'default' },
+  };
+  const seeds = [
+    { id: 'u101', name: 'Alice Martin', email: 'alice@example.com', extension: '101' as const },
+    { id: 'u102', name: 'Bob Durand', email: 'bob@example.com', extension: '102' as const },
+  ];
+  for (const seed of seeds) {
+    const user = { ...seed, passwordHash: passwordHashes[seed.extension], voicemail: true, forwardings: defaultForwardings() };
+    config = syncUserVoicemailBox({ ...config, users: [...config.users, user] }, user.id, () => `vm-${seed.id}`);
+  }
+  return config;
+}

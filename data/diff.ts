@@ -1,0 +1,183 @@
+// What Apply changes would do, in words: the list an admin reviews before publishing, and the
+// number shown as "pending changes" in the portal.
+import { isDeepStrictEqual } from 'node:util';
+import {
+  COLLECTIONS,
+  LANGUAGE_NAMES,
+  type CollectionName,
+  type Destination,
+  type ForwardingChain,
+  type Greeting,
+  type PbxConfig,
+} from './schema.ts';
+
+export type ChangeKind = 'added' | 'changed' | 'removed';
+
+export interface Change {
+  kind: ChangeKind;
+  /** e.g. "User", "Incoming number", "Settings". */
+  what: string;
+  /** The entity's name as an admin knows it, e.g. "Alice (101)". */
+  name: string;
+  /** For "changed": one line per field, e.g. "Language: English → Deutsch". */
+  details: string[];
+}
+
+const COLLECTION_NOUNS: Record<CollectionName, string> = {
+  users: 'User',
+  voicemailBoxes: 'Voicemail box',
+  incomingNumbers: 'Incoming number',
+  audioMessages: 'Audio message',
+  ivrMenus: 'IVR menu',
+};
+
+export function diffConfigs(before: PbxConfig, after: PbxConfig): Change[] {
+  const changes: Change[] = [];
+  const settingsDetails = describeFields(before.settings, after.settings, (field, value) =>
+    field === 'language' ? LANGUAGE_NAMES[value as keyof typeof LANGUAGE_NAMES] : describeValue(value, after, before));
+  if (settingsDetails.length > 0) changes.push({ kind: 'changed', what: 'Settings', name: 'Global settings', details: settingsDetails });
+  if (!isDeepStrictEqual(before.musicOnHold, after.musicOnHold)) {
+    const label = (m: PbxConfig['musicOnHold']) => (m.type === 'default' ? 'default music' : m.originalName);
+    changes.push({ kind: 'changed', what: 'Music on hold', name: 'Music on hold', details: [`${label(before.musicOnHold)} → ${label(after.musicOnHold)}`] });
+  }
+  for (const collection of COLLECTIONS) {
+    const what = COLLECTION_NOUNS[collection];
+    const oldById = new Map<string, { id: string }>(before[collection].map((e) => [e.id, e]));
+    const newById = new Map<string, { id: string }>(after[collection].map((e) => [e.id, e]));
+    for (const [id, entity] of newById) {
+      const old = oldById.get(id);
+      if (!old) changes.push({ kind: 'added', what, name: entityName(collection, entity), details: [] });
+      else if (!isDeepStrictEqual(old, entity)) {
+        const details = describeFields(old, entity, (field, value) =>
+          field === 'preAnswerMessageId' && typeof value === 'string'
+            ? `audio message ${findName('audioMessages', value, after, before)}`
+            : describeValue(value, after, before));
+        changes.push({ kind: 'changed', what, name: entityName(collection, entity), details });
+      }
+    }
+    for (const [id, entity] of oldById) {
+      if (!newById.has(id)) changes.push({ kind: 'removed', what, name: entityName(collection, entity), details: [] });
+    }
+  }
+  return changes;
+}
+
+export function describeChange(change: Change): string {
+  const head = `${change.what} ${change.name} ${change.kind}`;
+  return change.details.length > 0 ? `${head}: ${change.details.join('; ')}` : head;
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  language: 'Language',
+  defaultSmsEmail: 'Default e-mail for incoming SMS',
+  name: 'Name',
+  email: 'E-mail',
+  extension: 'Extension',
+  passwordHash: 'Password',
+  voicemail: 'Voicemail',
+  forwardings: 'Forwardings',
+  enabled: 'Enabled',
+  greeting: 'Greeting',
+  pin: 'PIN',
+  limits: 'Limits',
+  owner: 'Owner',
+  number: 'Number',
+  label: 'Label',
+  destination: 'Destination',
+  preAnswerMessageId: 'Message before answer',
+  smsCompatible: 'SMS compatible',
+  smsEmail: 'Destination e-mail for incoming SMS',
+  source: 'Source',
+  voice: 'Voice',
+  text: 'Text',
+  fileId: 'Audio',
+  durationMs: 'Length',
+};
+
+function describeFields(
+  before: object,
+  after: object,
+  describe: (field: string, value: unknown) => string,
+): string[] {
+  const details: string[] = [];
+  const oldRecord = before as Record<string, unknown>;
+  const newRecord = after as Record<string, unknown>;
+  for (const field of new Set([...Object.keys(oldRecord), ...Object.keys(newRecord)])) {
+    if (field === 'id' || isDeepStrictEqual(oldRecord[field], newRecord[field])) continue;
+    const label = FIELD_LABELS[field] ?? field;
+    // Secrets and audio files are named, never shown.
+    if (field === 'passwordHash' || field === 'pin' || field === 'fileId') details.push(`${label} changed`);
+    else if (field === 'forwardings') details.push(...describeForwardings(oldRecord[field], newRecord[field], after));
+    else details.push(`${label}: ${describe(field, oldRecord[field])} → ${describe(field, newRecord[field])}`);
+  }
+  return details;
+}
+
+function describeForwardings(before: unknown, after: unknown, config: object): string[] {
+  const details: string[] = [];
+  const oldForwardings = before as Record<string, ForwardingChain & { afterSeconds?: number }>;
+  const newForwardings = after as Record<string, ForwardingChain & { afterSeconds?: number }>;
+  const describeChain = (chain: ForwardingChain & { afterSeconds?: number }) => {
+    if (!chain.enabled) return 'off';
+    const steps = chain.targets.map((t) => describeValue(t, config as PbxConfig));
+    if (chain.voicemailLastResort) steps.push('voicemail as a last resort');
+    const prefix = chain.afterSeconds !== undefined ? `after ${chain.afterSeconds} s: ` : '';
+    return prefix + (steps.length > 0 ? steps.join(', then ') : 'nowhere');
+  };
+  for (const [key, label] of [['noAnswer', 'Forwarding on no answer'], ['busy', 'Forwarding on busy']] as const) {
+    const oldChain = oldForwardings[key];
+    const newChain = newForwardings[key];
+    if (oldChain && newChain && !isDeepStrictEqual(oldChain, newChain)) {
+      details.push(`${label}: ${describeChain(oldChain)} → ${describeChain(newChain)}`);
+    }
+  }
+  return details;
+}
+
+/** Turns a stored value into words, resolving ids to names in either configuration. */
+function describeValue(value: unknown, ...configs: PbxConfig[]): string {
+  if (value === null || value === undefined || value === '') return 'none';
+  if (typeof value === 'boolean') return value ? 'Yes' : 'No';
+  if (typeof value === 'string' || typeof value === 'number') return String(value);
+  const find = (collection: CollectionName, id: string) => findName(collection, id, ...configs);
+  const tagged = value as Partial<Destination | Greeting> & Record<string, unknown>;
+  switch (tagged.type as string | undefined) {
+    case 'user':
+      return `user ${find('users', String(tagged.userId))}`;
+    case 'voicemail':
+      return `voicemail box ${find('voicemailBoxes', String(tagged.boxId))}`;
+    case 'ivr':
+      return `IVR menu ${find('ivrMenus', String(tagged.menuId))}`;
+    case 'hangup':
+      return 'hang up';
+    case 'default':
+      return 'default';
+    case 'audio':
+      return `audio message ${find('audioMessages', String(tagged.audioMessageId))}`;
+    case 'manual':
+      return 'added by hand';
+  }
+  return Object.entries(value as Record<string, unknown>)
+    .map(([k, v]) => `${FIELD_LABELS[k] ?? k} ${describeValue(v, ...configs)}`)
+    .join(', ');
+}
+
+function findName(collection: CollectionName, id: string, ...configs: PbxConfig[]): string {
+  for (const config of configs) {
+    const entity = (config[collection] as { id: string }[]).find((e) => e.id === id);
+    if (entity) return entityName(collection, entity);
+  }
+  return `(missing ${id})`;
+}
+
+function entityName(collection: CollectionName, entity: object): string {
+  const e = entity as Record<string, unknown>;
+  switch (collection) {
+    case 'users':
+      return `${e.name} (${e.extension})`;
+    case 'incomingNumbers':
+      return e.label ? `${e.number} (${e.label})` : String(e.number);
+    default:
+      return String(e.name);
+  }
+}

@@ -1,0 +1,44 @@
+// One JSON file on disk, read and validated with its zod schema, written atomically by lowdb
+// (temporary file + rename), so a crash leaves the old or the new content, never half of each.
+import { Low } from 'lowdb';
+import { JSONFile } from 'lowdb/node';
+import type { z } from 'zod';
+
+export class CorruptFileError extends Error {
+  constructor(readonly file: string, detail: string) {
+    super(`${file} is not a valid Switchboard file: ${detail}`);
+  }
+}
+
+export class JsonDocument<S extends z.ZodType> {
+  readonly #db: Low<z.infer<S> | null>;
+
+  private constructor(readonly file: string, private readonly schema: S) {
+    this.#db = new Low<z.infer<S> | null>(new JSONFile(file), null);
+  }
+
+  /** Opens the file; null content means it does not exist yet. */
+  static async open<S extends z.ZodType>(file: string, schema: S): Promise<JsonDocument<S>> {
+    const document = new JsonDocument(file, schema);
+    try {
+      await document.#db.read();
+    } catch (error) {
+      throw new CorruptFileError(file, (error as Error).message);
+    }
+    if (document.#db.data !== null) {
+      const parsed = schema.safeParse(document.#db.data);
+      if (!parsed.success) throw new CorruptFileError(file, parsed.error.issues[0]?.message ?? 'schema mismatch');
+      document.#db.data = parsed.data;
+    }
+    return document;
+  }
+
+  get data(): z.infer<S> | null {
+    return this.#db.data;
+  }
+
+  async write(data: z.infer<S>): Promise<void> {
+    this.#db.data = data;
+    await this.#db.write();
+  }
+}

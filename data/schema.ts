@@ -1,0 +1,175 @@
+// The PBX configuration model. These zod schemas are the single source of truth: the stored files,
+// the portal API and the call engine all use the types inferred here.
+import { z } from 'zod';
+
+export const LANGUAGES = ['fr', 'en', 'es', 'de'] as const;
+export const Language = z.enum(LANGUAGES);
+export type Language = z.infer<typeof Language>;
+export const LANGUAGE_NAMES: Record<Language, string> = {
+  fr: 'Français',
+  en: 'English',
+  es: 'Español',
+  de: 'Deutsch',
+};
+
+export const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only');
+export const Email = z.email('a valid e-mail address').max(254);
+/** An empty string means "none": the portal's forms send empty fields, not nulls. */
+export const OptionalEmail = z.union([z.literal(''), Email]);
+export const Extension = z.string().regex(/^\d{2,6}$/, '2 to 6 digits');
+export const E164Number = z.string().regex(/^\+[1-9]\d{6,14}$/, 'an international number such as +33187654321');
+export const Name = z.string().trim().min(1, 'required').max(80);
+export const Pin = z.string().regex(/^\d{4,8}$/, '4 to 8 digits');
+
+export const Settings = z.object({
+  language: Language,
+  /** Where SMS go for SMS-compatible numbers whose own address is empty. */
+  defaultSmsEmail: OptionalEmail,
+});
+export type Settings = z.infer<typeof Settings>;
+
+/** One step of a forwarding chain: ring another user, or go straight to a voicemail box. */
+export const ForwardingTarget = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('user'), userId: Id }),
+  z.object({ type: z.literal('voicemail'), boxId: Id }),
+]);
+export type ForwardingTarget = z.infer<typeof ForwardingTarget>;
+
+export const ForwardingChain = z.object({
+  enabled: z.boolean(),
+  targets: z.array(ForwardingTarget).max(10),
+  /** When every target fails, the caller reaches the user's own voicemail box. */
+  voicemailLastResort: z.boolean(),
+});
+export type ForwardingChain = z.infer<typeof ForwardingChain>;
+
+export const Forwardings = z.object({
+  noAnswer: ForwardingChain.extend({
+    /** How long each phone of the chain rings before the next one is tried. */
+    afterSeconds: z.number().int().min(5).max(120),
+  }),
+  busy: ForwardingChain,
+});
+export type Forwardings = z.infer<typeof Forwardings>;
+
+export const User = z.object({
+  id: Id,
+  name: Name,
+  email: Email,
+  extension: Extension,
+  /** bcrypt hash; the plain password is never stored nor sent back. */
+  passwordHash: z.string().min(1),
+  voicemail: z.boolean(),
+  forwardings: Forwardings,
+});
+export type User = z.infer<typeof User>;
+
+export const Greeting = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('default') }),
+  z.object({ type: z.literal('audio'), audioMessageId: Id }),
+]);
+export type Greeting = z.infer<typeof Greeting>;
+
+/** Asterisk's voicemail.conf defaults: maxsecs=180, minsecs=2, maxsilence=10, maxmsg=100. */
+export const VoicemailLimits = z.object({
+  maxMessageSeconds: z.number().int().min(10).max(3600),
+  minMessageSeconds: z.number().int().min(0).max(60),
+  silenceEndSeconds: z.number().int().min(1).max(60),
+  maxMessages: z.number().int().min(1).max(10000),
+});
+export type VoicemailLimits = z.infer<typeof VoicemailLimits>;
+export const DEFAULT_VOICEMAIL_LIMITS: VoicemailLimits = {
+  maxMessageSeconds: 180,
+  minMessageSeconds: 2,
+  silenceEndSeconds: 10,
+  maxMessages: 100,
+};
+
+/** A box belongs to a user (made when the user's Voicemail is Yes) or was added by hand. */
+export const BoxOwner = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('user'), userId: Id }),
+  z.object({ type: z.literal('manual') }),
+]);
+export type BoxOwner = z.infer<typeof BoxOwner>;
+
+export const VoicemailBox = z.object({
+  id: Id,
+  name: Name,
+  /** Notification address. For a user's box it follows the user's e-mail. */
+  email: Email,
+  owner: BoxOwner,
+  /** A user's box is disabled, never deleted, when the user's Voicemail goes to No: messages stay. */
+  enabled: z.boolean(),
+  greeting: Greeting,
+  pin: Pin,
+  limits: VoicemailLimits,
+});
+export type VoicemailBox = z.infer<typeof VoicemailBox>;
+
+/** What an incoming voice call reaches. More types come with later features. */
+export const Destination = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('user'), userId: Id }),
+  z.object({ type: z.literal('voicemail'), boxId: Id }),
+  z.object({ type: z.literal('ivr'), menuId: Id }),
+  z.object({ type: z.literal('hangup') }),
+]);
+export type Destination = z.infer<typeof Destination>;
+export type DestinationType = Destination['type'];
+
+export const IncomingNumber = z.object({
+  id: Id,
+  number: E164Number,
+  label: z.string().trim().max(80),
+  destination: Destination,
+  /** Played to the caller before the call is answered; null for none. */
+  preAnswerMessageId: Id.nullable(),
+  smsCompatible: z.boolean(),
+  /** Only meaningful when smsCompatible; empty means the default address from Settings. */
+  smsEmail: OptionalEmail,
+});
+export type IncomingNumber = z.infer<typeof IncomingNumber>;
+
+export const AudioSource = z.enum(['none', 'recording', 'text', 'upload']);
+export type AudioSource = z.infer<typeof AudioSource>;
+
+/** Made from its name alone; its audio comes later (recorded, uploaded or synthesized). */
+export const AudioMessage = z.object({
+  id: Id,
+  name: Name,
+  source: AudioSource,
+  voice: z.string().max(64).nullable(),
+  text: z.string().max(5000).nullable(),
+  /** The stored audio file, in the media store; null until there is audio. */
+  fileId: Id.nullable(),
+  durationMs: z.number().int().min(0).nullable(),
+});
+export type AudioMessage = z.infer<typeof AudioMessage>;
+
+/** IVR menus are filled in by a later feature; for now they can be named and chosen as destinations. */
+export const IvrMenu = z.object({
+  id: Id,
+  name: Name,
+});
+export type IvrMenu = z.infer<typeof IvrMenu>;
+
+export const MusicOnHold = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('default') }),
+  z.object({ type: z.literal('upload'), fileId: Id, originalName: z.string().max(255) }),
+]);
+export type MusicOnHold = z.infer<typeof MusicOnHold>;
+
+export const PbxConfig = z.object({
+  settings: Settings,
+  users: z.array(User),
+  voicemailBoxes: z.array(VoicemailBox),
+  incomingNumbers: z.array(IncomingNumber),
+  audioMessages: z.array(AudioMessage),
+  ivrMenus: z.array(IvrMenu),
+  musicOnHold: MusicOnHold,
+});
+export type PbxConfig = z.infer<typeof PbxConfig>;
+
+/** The collections of the configuration that hold entities with an id. */
+export const COLLECTIONS = ['users', 'voicemailBoxes', 'incomingNumbers', 'audioMessages', 'ivrMenus'] as const;
+export type CollectionName = (typeof COLLECTIONS)[number];
+export type EntityOf<C extends CollectionName> = PbxConfig[C][number];

@@ -1,0 +1,111 @@
+// Whole-configuration checks run by Apply changes: everything a single field's schema cannot see
+// (references between entities, uniqueness). Each problem is a sentence an admin can act on.
+import { PbxConfig, type Destination, type ForwardingTarget, type User } from './schema.ts';
+
+export interface Problem {
+  /** Where the problem is, e.g. "users/u1/forwardings/noAnswer/targets/0". */
+  path: string;
+  message: string;
+}
+
+export function validateConfig(candidate: unknown): Problem[] {
+  const parsed = PbxConfig.safeParse(candidate);
+  if (!parsed.success) {
+    return parsed.error.issues.map((issue) => ({ path: issue.path.join('/'), message: issue.message }));
+  }
+  const config = parsed.data;
+  const problems: Problem[] = [];
+  const users = new Map(config.users.map((u) => [u.id, u]));
+  const boxes = new Map(config.voicemailBoxes.map((b) => [b.id, b]));
+  const messages = new Map(config.audioMessages.map((m) => [m.id, m]));
+  const menus = new Map(config.ivrMenus.map((m) => [m.id, m]));
+  const userLabel = (u: User) => `User ${u.name} (${u.extension})`;
+
+  reportDuplicates(config.users, (u) => u.extension, (u, first) =>
+    problems.push({ path: `users/${u.id}/extension`, message: `${userLabel(u)} has extension ${u.extension}, already used by ${first.name}` }));
+  reportDuplicates(config.incomingNumbers, (n) => n.number, (n) =>
+    problems.push({ path: `incomingNumbers/${n.id}/number`, message: `Incoming number ${n.number} is listed twice` }));
+  for (const collection of ['users', 'voicemailBoxes', 'incomingNumbers', 'audioMessages', 'ivrMenus'] as const) {
+    reportDuplicates<{ id: string }>(config[collection], (e) => e.id, (e) =>
+      problems.push({ path: `${collection}/${e.id}`, message: `Two entries of ${collection} share the id ${e.id}` }));
+  }
+
+  const checkForwardingTarget = (owner: User, chain: string, target: ForwardingTarget, index: number) => {
+    const path = `users/${owner.id}/forwardings/${chain}/targets/${index}`;
+    const chainName = chain === 'noAnswer' ? 'forwarding on no answer' : 'forwarding on busy';
+    if (target.type === 'user') {
+      const other = users.get(target.userId);
+      if (!other) problems.push({ path, message: `${userLabel(owner)}: ${chainName} step ${index + 1} rings a user that no longer exists` });
+      else if (other.id === owner.id) problems.push({ path, message: `${userLabel(owner)}: ${chainName} step ${index + 1} rings the user himself` });
+    } else {
+      const box = boxes.get(target.boxId);
+      if (!box) problems.push({ path, message: `${userLabel(owner)}: ${chainName} step ${index + 1} goes to a voicemail box that no longer exists` });
+      else if (!box.enabled) problems.push({ path, message: `${userLabel(owner)}: ${chainName} step ${index + 1} goes to the disabled voicemail box ${box.name}` });
+    }
+  };
+
+  for (const user of config.users) {
+    for (const chain of ['noAnswer', 'busy'] as const) {
+      const forwarding = user.forwardings[chain];
+      forwarding.targets.forEach((target, index) => checkForwardingTarget(user, chain, target, index));
+      if (forwarding.enabled && forwarding.voicemailLastResort && !user.voicemail) {
+        const chainName = chain === 'noAnswer' ? 'Forwarding on no answer' : 'Forwarding on busy';
+        problems.push({
+          path: `users/${user.id}/forwardings/${chain}/voicemailLastResort`,
+          message: `${userLabel(user)}: ${chainName} sends to voicemail as a last resort, but the user's Voicemail is No`,
+        });
+      }
+    }
+    if (user.voicemail && !config.voicemailBoxes.some((b) => b.owner.type === 'user' && b.owner.userId === user.id && b.enabled)) {
+      problems.push({ path: `users/${user.id}/voicemail`, message: `${userLabel(user)} has Voicemail Yes but no voicemail box` });
+    }
+  }
+
+  for (const box of config.voicemailBoxes) {
+    if (box.owner.type === 'user' && !users.has(box.owner.userId)) {
+      problems.push({ path: `voicemailBoxes/${box.id}/owner`, message: `Voicemail box ${box.name} belongs to a user that no longer exists` });
+    }
+    if (box.greeting.type === 'audio' && !messages.has(box.greeting.audioMessageId)) {
+      problems.push({ path: `voicemailBoxes/${box.id}/greeting`, message: `Voicemail box ${box.name} greets with an audio message that no longer exists` });
+    }
+    if (box.limits.minMessageSeconds >= box.limits.maxMessageSeconds) {
+      problems.push({ path: `voicemailBoxes/${box.id}/limits`, message: `Voicemail box ${box.name}: the minimum message length must be shorter than the maximum` });
+    }
+  }
+
+  const checkDestination = (destination: Destination, path: string, what: string) => {
+    if (destination.type === 'user' && !users.has(destination.userId)) {
+      problems.push({ path, message: `${what} goes to a user that no longer exists` });
+    } else if (destination.type === 'voicemail') {
+      const box = boxes.get(destination.boxId);
+      if (!box) problems.push({ path, message: `${what} goes to a voicemail box that no longer exists` });
+      else if (!box.enabled) problems.push({ path, message: `${what} goes to the disabled voicemail box ${box.name}` });
+    } else if (destination.type === 'ivr' && !menus.has(destination.menuId)) {
+      problems.push({ path, message: `${what} goes to an IVR menu that no longer exists` });
+    }
+  };
+
+  for (const incoming of config.incomingNumbers) {
+    const what = `Incoming number ${incoming.number}${incoming.label ? ` (${incoming.label})` : ''}`;
+    checkDestination(incoming.destination, `incomingNumbers/${incoming.id}/destination`, what);
+    if (incoming.preAnswerMessageId !== null && !messages.has(incoming.preAnswerMessageId)) {
+      problems.push({ path: `incomingNumbers/${incoming.id}/preAnswerMessageId`, message: `${what} plays an audio message that no longer exists` });
+    }
+    if (incoming.smsCompatible && incoming.smsEmail === '' && config.settings.defaultSmsEmail === '') {
+      problems.push({
+        path: `incomingNumbers/${incoming.id}/smsEmail`,
+        message: `${what} is SMS compatible but has no SMS e-mail address, and Settings has no default address`,
+      });
+    }
+  }
+  return problems;
+}
+
+function reportDuplicates<T>(items: readonly T[], key: (item: T) => string, report: (duplicate: T, first: T) => void): void {
+  const seen = new Map<string, T>();
+  for (const item of items) {
+    const first = seen.get(key(item));
+    if (first === undefined) seen.set(key(item), item);
+    else report(item, first);
+  }
+}
