@@ -1,0 +1,75 @@
+// The HTTP side of the PBX: the portal's API and the built browser apps.
+import cookieParser from 'cookie-parser';
+import express, { type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ConfigStore } from '../../data/config-store.ts';
+import type { AdminAccounts } from '../auth/admin-accounts.ts';
+import type { LoginGuard } from '../auth/login-guard.ts';
+import type { Sessions } from '../auth/sessions.ts';
+import type { Logger } from '../logger.ts';
+import { draftRoutes } from './draft-routes.ts';
+import { errorHandler, HttpError, notFound } from './errors.ts';
+import { loadSession, requireAdmin, sessionRoutes } from './session-routes.ts';
+import { versionRoutes } from './version-routes.ts';
+
+export interface AppDeps {
+  store: ConfigStore;
+  admins: AdminAccounts;
+  sessions: Sessions;
+  accountGuard: LoginGuard;
+  addressGuard: LoginGuard;
+  logger: Logger;
+  /** The vite build output (dist/). */
+  clientDir: string;
+  sessionHours: number;
+  secureCookies: boolean;
+}
+
+const JSON_BODY_LIMIT = '100kb';
+
+/** A body that is not JSON is refused before any route sees it. */
+const requireJsonBody: RequestHandler = (request, _response, next) => {
+  const hasBody = Number(request.get('content-length') ?? 0) > 0 || request.get('transfer-encoding') !== undefined;
+  if (hasBody && !request.is('application/json')) next(new HttpError(415, 'Request body must be JSON (Content-Type: application/json)'));
+  else next();
+};
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet());
+
+  app.get('/healthz', (_request, response) => {
+    response.json({ status: 'ok', productionVersion: deps.store.production.version });
+  });
+
+  const api = express.Router();
+  api.use(requireJsonBody, express.json({ limit: JSON_BODY_LIMIT }), cookieParser(), loadSession(deps.sessions));
+  api.use(sessionRoutes(deps));
+  api.use('/draft', requireAdmin, draftRoutes(deps.store));
+  api.use(requireAdmin, versionRoutes(deps.store));
+  api.use(notFound);
+  app.use('/api', api);
+
+  app.use(clientApps(deps.clientDir));
+  app.use(notFound);
+  app.use(errorHandler(deps.logger));
+  return app;
+}
+
+/** Serves the built portal (and later the softphone and caller page) from dist/. */
+function clientApps(clientDir: string): express.Router {
+  const router = express.Router();
+  if (!existsSync(join(clientDir, 'portal', 'index.html'))) {
+    router.get(['/', '/portal/'], (_request, response) => {
+      response.status(503).type('text/plain').send('The portal is not built yet: run `npm run build` (npm start does it).');
+    });
+    return router;
+  }
+  router.get('/', (_request, response) => response.redirect('/portal/'));
+  router.use(express.static(clientDir, { index: 'index.html', redirect: true }));
+  return router;
+}

@@ -1,0 +1,119 @@
+// What the portal sends to create or edit each kind of entity, derived from the stored schemas,
+// and how a request becomes a stored entity.
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { defaultForwardings } from '../../data/default-config.ts';
+import {
+  AudioMessage,
+  DEFAULT_VOICEMAIL_LIMITS,
+  IncomingNumber,
+  IvrMenu,
+  User,
+  VoicemailBox,
+  type CollectionName,
+  type EntityOf,
+  type PbxConfig,
+} from '../../data/schema.ts';
+import { hashPassword } from '../auth/passwords.ts';
+import { HttpError } from './errors.ts';
+
+const Password = z.string().min(6, 'at least 6 characters').max(200);
+
+const UserInput = User.omit({ id: true, passwordHash: true, forwardings: true }).extend({
+  password: z.union([z.literal(''), Password]).optional(),
+  forwardings: User.shape.forwardings.optional(),
+});
+
+const VoicemailBoxInput = VoicemailBox.omit({ id: true, owner: true, enabled: true, greeting: true, pin: true, limits: true }).extend({
+  enabled: z.boolean().default(true),
+  greeting: VoicemailBox.shape.greeting.default({ type: 'default' }),
+  pin: VoicemailBox.shape.pin.optional(),
+  limits: VoicemailBox.shape.limits.default(DEFAULT_VOICEMAIL_LIMITS),
+});
+
+const IncomingNumberInput = IncomingNumber.omit({ id: true }).extend({
+  label: IncomingNumber.shape.label.default(''),
+  preAnswerMessageId: IncomingNumber.shape.preAnswerMessageId.default(null),
+  smsCompatible: z.boolean().default(false),
+  smsEmail: IncomingNumber.shape.smsEmail.default(''),
+});
+
+const AudioMessageInput = AudioMessage.pick({ name: true });
+const IvrMenuInput = IvrMenu.pick({ name: true });
+
+/** How one collection's requests become entities. `existing` is undefined on create. */
+export interface CollectionInput<C extends CollectionName> {
+  path: string;
+  idPrefix: string;
+  toEntity(body: unknown, id: string, existing: EntityOf<C> | undefined, config: PbxConfig): Promise<EntityOf<C>>;
+}
+
+export function newId(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+function randomPin(): string {
+  return String(Math.floor(Math.random() * 10_000)).padStart(4, '0');
+}
+
+const users: CollectionInput<'users'> = {
+  path: 'users',
+  idPrefix: 'u',
+  async toEntity(body, id, existing) {
+    const input = UserInput.parse(body);
+    const { password, ...fields } = input;
+    if (!existing && !password) throw new HttpError(400, 'Invalid request body', { fields: [{ field: 'password', message: 'required' }] });
+    const passwordHash = password ? await hashPassword(password) : existing!.passwordHash;
+    const forwardings = input.forwardings ?? existing?.forwardings ?? defaultForwardings();
+    return { ...fields, id, passwordHash, forwardings };
+  },
+};
+
+const voicemailBoxes: CollectionInput<'voicemailBoxes'> = {
+  path: 'voicemail-boxes',
+  idPrefix: 'vm',
+  async toEntity(body, id, existing, config) {
+    const input = VoicemailBoxInput.parse(body);
+    const owner = existing?.owner ?? { type: 'manual' as const };
+    const box = { ...input, id, owner, pin: input.pin ?? existing?.pin ?? randomPin() };
+    if (owner.type === 'user') {
+      // A user's box follows its user: its name, e-mail and on/off come from the user.
+      const user = config.users.find((u) => u.id === owner.userId);
+      if (user) return { ...box, name: user.name, email: user.email, enabled: user.voicemail };
+    }
+    return box;
+  },
+};
+
+const incomingNumbers: CollectionInput<'incomingNumbers'> = {
+  path: 'incoming-numbers',
+  idPrefix: 'n',
+  async toEntity(body, id) {
+    return { ...IncomingNumberInput.parse(body), id };
+  },
+};
+
+const audioMessages: CollectionInput<'audioMessages'> = {
+  path: 'audio-messages',
+  idPrefix: 'am',
+  async toEntity(body, id, existing) {
+    const { name } = AudioMessageInput.parse(body);
+    return existing ? { ...existing, name } : { id, name, source: 'none', voice: null, text: null, fileId: null, durationMs: null };
+  },
+};
+
+const ivrMenus: CollectionInput<'ivrMenus'> = {
+  path: 'ivr-menus',
+  idPrefix: 'ivr',
+  async toEntity(body, id) {
+    return { ...IvrMenuInput.parse(body), id };
+  },
+};
+
+export const COLLECTION_INPUTS: { [C in CollectionName]: CollectionInput<C> } = {
+  users,
+  voicemailBoxes,
+  incomingNumbers,
+  audioMessages,
+  ivrMenus,
+};
