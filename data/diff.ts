@@ -33,8 +33,9 @@ const COLLECTION_NOUNS: Record<CollectionName, string> = {
 
 export function diffConfigs(before: PbxConfig, after: PbxConfig): Change[] {
   const changes: Change[] = [];
-  const settingsDetails = describeFields(before.settings, after.settings, (field, value) =>
-    field === 'language' ? LANGUAGE_NAMES[value as keyof typeof LANGUAGE_NAMES] : describeValue(value, after, before));
+  const configs = [after, before];
+  const settingsDetails = describeFields(before.settings, after.settings, configs, (field, value) =>
+    field === 'language' ? LANGUAGE_NAMES[value as keyof typeof LANGUAGE_NAMES] : describeValue(value, ...configs));
   if (settingsDetails.length > 0) changes.push({ kind: 'changed', what: 'Settings', name: 'Global settings', details: settingsDetails });
   if (!isDeepStrictEqual(before.musicOnHold, after.musicOnHold)) {
     const label = (m: PbxConfig['musicOnHold']) => (m.type === 'default' ? 'default music' : m.originalName);
@@ -48,10 +49,10 @@ export function diffConfigs(before: PbxConfig, after: PbxConfig): Change[] {
       const old = oldById.get(id);
       if (!old) changes.push({ kind: 'added', what, name: entityName(collection, entity), details: [] });
       else if (!isDeepStrictEqual(old, entity)) {
-        const details = describeFields(old, entity, (field, value) =>
+        const details = describeFields(old, entity, configs, (field, value) =>
           field === 'preAnswerMessageId' && typeof value === 'string'
-            ? `audio message ${findName('audioMessages', value, after, before)}`
-            : describeValue(value, after, before));
+            ? `audio message ${findName('audioMessages', value, ...configs)}`
+            : describeValue(value, ...configs));
         changes.push({ kind: 'changed', what, name: entityName(collection, entity), details });
       }
     }
@@ -97,6 +98,7 @@ const FIELD_LABELS: Record<string, string> = {
 function describeFields(
   before: object,
   after: object,
+  configs: PbxConfig[],
   describe: (field: string, value: unknown) => string,
 ): string[] {
   const details: string[] = [];
@@ -107,19 +109,19 @@ function describeFields(
     const label = FIELD_LABELS[field] ?? field;
     // Secrets and audio files are named, never shown.
     if (field === 'passwordHash' || field === 'pin' || field === 'fileId') details.push(`${label} changed`);
-    else if (field === 'forwardings') details.push(...describeForwardings(oldRecord[field], newRecord[field], after));
+    else if (field === 'forwardings') details.push(...describeForwardings(oldRecord[field], newRecord[field], configs));
     else details.push(`${label}: ${describe(field, oldRecord[field])} → ${describe(field, newRecord[field])}`);
   }
   return details;
 }
 
-function describeForwardings(before: unknown, after: unknown, config: object): string[] {
+function describeForwardings(before: unknown, after: unknown, configs: PbxConfig[]): string[] {
   const details: string[] = [];
   const oldForwardings = before as Record<string, ForwardingChain & { afterSeconds?: number }>;
   const newForwardings = after as Record<string, ForwardingChain & { afterSeconds?: number }>;
   const describeChain = (chain: ForwardingChain & { afterSeconds?: number }) => {
     if (!chain.enabled) return 'off';
-    const steps = chain.targets.map((t) => describeValue(t, config as PbxConfig));
+    const steps = chain.targets.map((t) => describeValue(t, ...configs));
     if (chain.voicemailLastResort) steps.push('voicemail as a last resort');
     const prefix = chain.afterSeconds !== undefined ? `after ${chain.afterSeconds} s: ` : '';
     return prefix + (steps.length > 0 ? steps.join(', then ') : 'nowhere');

@@ -1,0 +1,43 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { describeChange, diffConfigs } from '../../data/diff.ts';
+import { removeEntity, upsertEntity } from '../../data/draft-edits.ts';
+import type { PbxConfig } from '../../data/schema.ts';
+import { sampleConfig } from './fixtures/sample-config.ts';
+
+test('no change, no diff', () => {
+  assert.equal(diffConfigs(sampleConfig(), sampleConfig()), []);
+});
+
+test('settings, added, changed and removed entities are described in words', () => {
+  const before = sampleConfig();
+  let after: PbxConfig = { ...before, settings: { ...before.settings, language: 'de' } };
+  after = upsertEntity(after, 'voicemailBoxes', { ...before.voicemailBoxes[0]!, id: 'vm-sales', name: 'Sales', owner: { type: 'manual' }, email: 'sales@example.com' });
+  after = upsertEntity(after, 'incomingNumbers', { ...before.incomingNumbers[0]!, destination: { type: 'voicemail', boxId: 'vm-sales' }, smsCompatible: true });
+  after = upsertEntity(after, 'users', { ...before.users[0]!, passwordHash: 'new' });
+  after = removeEntity(after, 'users', 'u102');
+  const lines = diffConfigs(before, after).map(describeChange);
+  assert.ok(lines.includes('Settings Global settings changed: Language: English → Deutsch'), lines.join('\n'));
+  assert.ok(lines.includes('Voicemail box Sales added'), lines.join('\n'));
+  assert.ok(lines.includes('User Alice Martin (101) changed: Password changed'), lines.join('\n'));
+  assert.ok(lines.includes('User Bob Durand (102) removed'), lines.join('\n'));
+  assert.ok(
+    lines.includes('Incoming number +33100000101 (Main line) changed: Destination: user Alice Martin (101) → voicemail box Sales; SMS compatible: No → Yes'),
+    lines.join('\n'),
+  );
+  const hashes = lines.filter((l) => l.includes('hash-101') || l.includes('new'));
+  assert.equal(hashes, [], 'secrets never appear in the diff');
+});
+
+test('forwarding chains read as sentences', () => {
+  const before = sampleConfig();
+  const alice = before.users[0]!;
+  const after = upsertEntity(before, 'users', {
+    ...alice,
+    forwardings: { ...alice.forwardings, noAnswer: { enabled: true, afterSeconds: 15, targets: [{ type: 'user', userId: 'u102' }], voicemailLastResort: true } },
+  });
+  const [change] = diffConfigs(before, after);
+  assert.equal(change?.details, ['Forwarding on no answer: off → after 15 s: user Bob Durand (102), then voicemail as a last resort']);
+});
+
+test.run();

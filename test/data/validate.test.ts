@@ -1,0 +1,70 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { removeEntity, upsertEntity } from '../../data/draft-edits.ts';
+import { validateConfig } from '../../data/validate.ts';
+import { sampleConfig } from './fixtures/sample-config.ts';
+
+const messagesOf = (config: unknown) => validateConfig(config).map((p) => p.message);
+
+test('the default configuration is valid', () => {
+  assert.equal(validateConfig(sampleConfig()), []);
+});
+
+test('schema errors name the field', () => {
+  const config = sampleConfig();
+  const broken = { ...config, settings: { ...config.settings, language: 'it' } };
+  const problems = validateConfig(broken);
+  assert.is(problems.length, 1);
+  assert.is(problems[0]!.path, 'settings/language');
+});
+
+test('duplicate extensions and numbers are refused', () => {
+  let config = sampleConfig();
+  config = upsertEntity(config, 'users', { ...config.users[1]!, extension: '101' });
+  config = upsertEntity(config, 'incomingNumbers', { ...config.incomingNumbers[0]!, id: 'n-copy' });
+  const messages = messagesOf(config);
+  assert.ok(messages.some((m) => m.includes('has extension 101, already used by Alice Martin')), messages.join('\n'));
+  assert.ok(messages.some((m) => m.includes('+33100000101 is listed twice')), messages.join('\n'));
+});
+
+test('an incoming number to a removed box is refused with a readable sentence', () => {
+  let config = sampleConfig();
+  config = upsertEntity(config, 'voicemailBoxes', { ...config.voicemailBoxes[0]!, id: 'vm-sales', owner: { type: 'manual' }, name: 'Sales' });
+  config = upsertEntity(config, 'incomingNumbers', { ...config.incomingNumbers[0]!, destination: { type: 'voicemail', boxId: 'vm-sales' } });
+  assert.equal(validateConfig(config), []);
+  config = removeEntity(config, 'voicemailBoxes', 'vm-sales');
+  assert.equal(messagesOf(config), ['Incoming number +33100000101 (Main line) goes to a voicemail box that no longer exists']);
+});
+
+test('forwarding targets must exist, not be the user himself, and last resort needs voicemail', () => {
+  const config = sampleConfig();
+  const alice = config.users[0]!;
+  const forwardings = {
+    ...alice.forwardings,
+    noAnswer: { ...alice.forwardings.noAnswer, enabled: true, targets: [{ type: 'user' as const, userId: 'ghost' }, { type: 'user' as const, userId: alice.id }] },
+  };
+  const edited = upsertEntity(config, 'users', { ...alice, voicemail: false, forwardings });
+  const messages = messagesOf(edited);
+  assert.ok(messages.includes('User Alice Martin (101): forwarding on no answer step 1 rings a user that no longer exists'), messages.join('\n'));
+  assert.ok(messages.includes('User Alice Martin (101): forwarding on no answer step 2 rings the user himself'), messages.join('\n'));
+  assert.ok(messages.some((m) => m.includes("sends to voicemail as a last resort, but the user's Voicemail is No")), messages.join('\n'));
+});
+
+test('an SMS-compatible number needs an address, its own or the default one', () => {
+  const config = sampleConfig();
+  const sms = upsertEntity(config, 'incomingNumbers', { ...config.incomingNumbers[0]!, smsCompatible: true, smsEmail: '' });
+  assert.equal(messagesOf(sms).length, 1);
+  assert.equal(validateConfig({ ...sms, settings: { ...sms.settings, defaultSmsEmail: 'sms@example.com' } }), []);
+});
+
+test('references to audio messages and IVR menus are checked', () => {
+  const config = sampleConfig();
+  const edited = upsertEntity(config, 'incomingNumbers', {
+    ...config.incomingNumbers[0]!,
+    destination: { type: 'ivr', menuId: 'nope' },
+    preAnswerMessageId: 'gone',
+  });
+  assert.is(messagesOf(edited).length, 2);
+});
+
+test.run();
