@@ -1,0 +1,283 @@
+// The call engine: takes what phones ask (dial, answer, reject, hang up, hold), routes calls through
+// the production configuration as steps, and tells the media plane what each leg hears. It never
+// touches sockets or files: phones, media and history come in through the ports.
+import { randomUUID } from 'node:crypto';
+import type { PbxConfig } from '../../data/schema.ts';
+import type { Logger } from '../logger.ts';
+import type { AnswerRequest, CallId, DialRequest, EndReason, Party } from '../signaling/protocol.ts';
+import { Call, type Role, type Side } from './call.ts';
+import { planDestination, planNotInService, resolveDialled, type RingOutcome, type Step } from './flow.ts';
+import type { PhoneRegistry } from './phone-registry.ts';
+import type { CallHistorySink, MediaPlane, PhoneEndpoint } from './ports.ts';
+
+export interface PublicCallLimits {
+  /** Concurrent calls from the public caller page, all addresses together. */
+  total: number;
+  /** Concurrent calls from the public caller page per remote address. */
+  perAddress: number;
+}
+
+export interface CallEngineOptions {
+  media: MediaPlane;
+  phones: PhoneRegistry;
+  /** The production configuration in force now. */
+  config: () => PbxConfig;
+  history: CallHistorySink;
+  logger: Logger;
+  publicLimits: PublicCallLimits;
+  now?: () => Date;
+  /** Starts a timer and returns its cancel function; tests pass a faster clock. */
+  startTimer?: (callback: () => void, ms: number) => () => void;
+}
+
+function startRealTimer(callback: () => void, ms: number): () => void {
+  const timer = setTimeout(callback, ms);
+  return () => clearTimeout(timer);
+}
+
+/** A request the engine refuses; its message is shown to the person who asked. */
+export class CallRefused extends Error {}
+
+export class CallEngine {
+  readonly #calls = new Map<CallId, Call>();
+  readonly #now: () => Date;
+  readonly #startTimer: NonNullable<CallEngineOptions['startTimer']>;
+
+  constructor(private readonly options: CallEngineOptions) {
+    this.#now = options.now ?? (() => new Date());
+    this.#startTimer = options.startTimer ?? startRealTimer;
+  }
+
+  get activeCalls(): number {
+    return this.#calls.size;
+  }
+
+  async dial(endpoint: PhoneEndpoint, request: DialRequest): Promise<{ callId: CallId; answer: string }> {
+    const config = this.options.config();
+    const isPublic = endpoint.userId === null;
+    if (isPublic) this.#checkPublicLimits(endpoint);
+    const destination = resolveDialled(config, request.to, { extensionsAllowed: !isPublic });
+    if (destination === 'extension-refused') throw new CallRefused('The public caller page can only dial incoming numbers');
+    const steps = destination ? planDestination(config, destination) : planNotInService();
+
+    const { leg, answer } = await this.options.media.answer(request.offer);
+    const user = endpoint.userId ? config.users.find((u) => u.id === endpoint.userId) : undefined;
+    const party: Party = user ? { name: user.name, number: user.extension } : { name: 'Web caller', number: 'web' };
+    const call = new Call(`c-${randomUUID()}`, { endpoint, leg, party, userId: endpoint.userId }, request.to, this.#now());
+    this.#calls.set(call.id, call);
+    leg.onLost(() => this.#end(call, 'caller', 'connection-lost'));
+    this.options.logger.info({ callId: call.id, from: party.number, to: request.to }, 'call started');
+    void this.#run(call, steps).catch((error: unknown) => {
+      this.options.logger.error({ err: error, callId: call.id }, 'call flow failed');
+      this.#end(call, 'pbx', 'error');
+    });
+    return { callId: call.id, answer };
+  }
+
+  async answer(endpoint: PhoneEndpoint, request: AnswerRequest): Promise<{ answer: string }> {
+    const call = this.#calls.get(request.callId);
+    const ringing = call?.ringing;
+    if (!call || !ringing || !ringing.endpoints.has(endpoint)) throw new CallRefused('This call is no longer ringing');
+    if (ringing.answeredBy) throw new CallRefused('This call was answered on another phone');
+    ringing.answeredBy = endpoint;
+    let media: Awaited<ReturnType<MediaPlane['answer']>>;
+    try {
+      media = await this.options.media.answer(request.offer);
+    } catch (error) {
+      ringing.answeredBy = null;
+      throw error;
+    }
+    if (call.ended) {
+      media.leg.close();
+      throw new CallRefused('The caller hung up');
+    }
+    const user = this.options.config().users.find((u) => u.id === ringing.userId);
+    call.callee = { endpoint, leg: media.leg, party: { name: user?.name ?? 'Unknown', number: user?.extension ?? '' }, userId: ringing.userId };
+    call.answeredAt = this.#now();
+    media.leg.onLost(() => this.#end(call, 'callee', 'connection-lost'));
+    ringing.finish('answered');
+    this.#connectMedia(call);
+    this.#sendState(call);
+    this.options.logger.info({ callId: call.id, answeredBy: ringing.userId }, 'call answered');
+    return { answer: media.answer };
+  }
+
+  reject(endpoint: PhoneEndpoint, callId: CallId): void {
+    const call = this.#calls.get(callId);
+    if (!call?.ringing?.endpoints.has(endpoint) || call.ringing.answeredBy) return;
+    endpoint.update({ callId, state: 'ended', reason: 'rejected' });
+    call.ringing.endpoints.delete(endpoint);
+    // Declining on one phone declines for the user, as a busy signal does.
+    call.ringing.finish('busy');
+  }
+
+  hangup(endpoint: PhoneEndpoint, callId: CallId): void {
+    const call = this.#calls.get(callId);
+    if (!call) return;
+    const role = call.roleOf(endpoint);
+    if (role) this.#end(call, role, 'hangup');
+    else if (call.ringing?.endpoints.has(endpoint)) this.reject(endpoint, callId);
+  }
+
+  hold(endpoint: PhoneEndpoint, callId: CallId, hold: boolean): void {
+    const call = this.#calls.get(callId);
+    const role = call?.roleOf(endpoint);
+    if (!call || !role) throw new CallRefused('No such call on this phone');
+    if (!call.connected) throw new CallRefused('Only a connected call can be put on hold');
+    if (hold) call.held.add(role);
+    else call.held.delete(role);
+    this.#connectMedia(call);
+    this.#sendState(call);
+  }
+
+  /** A phone disconnected (tab closed, network gone): its calls end, it stops ringing. */
+  endpointGone(endpoint: PhoneEndpoint): void {
+    for (const call of [...this.#calls.values()]) {
+      const role = call.roleOf(endpoint);
+      if (role) this.#end(call, role, 'connection-lost');
+      else if (call.ringing?.endpoints.delete(endpoint) && call.ringing.endpoints.size === 0 && !call.ringing.answeredBy) {
+        call.ringing.finish('no-answer');
+      }
+    }
+  }
+
+  /** Ends every call, e.g. at shutdown. */
+  endAll(): void {
+    for (const call of [...this.#calls.values()]) this.#end(call, 'pbx', 'unavailable');
+  }
+
+  // --- flow ---
+
+  async #run(call: Call, steps: readonly Step[]): Promise<void> {
+    for (const step of steps) {
+      if (call.ended) return;
+      switch (step.type) {
+        case 'play':
+          await call.caller.leg.play(step.prompt);
+          break;
+        case 'hangup':
+          this.#end(call, 'pbx', step.reason);
+          return;
+        case 'ring': {
+          const outcome = await this.#ring(call, step.userId, step.seconds);
+          if (outcome === 'answered' || call.ended) return;
+          const branch = outcome === 'busy' ? step.onBusy : step.onNoAnswer;
+          if (branch) return this.#run(call, branch);
+          break;
+        }
+      }
+    }
+  }
+
+  #ring(call: Call, userId: string, seconds: number): Promise<RingOutcome> {
+    const user = this.options.config().users.find((u) => u.id === userId);
+    if (!user) return Promise.resolve('unavailable');
+    if ([...this.#calls.values()].some((other) => other !== call && !other.ended && other.involvesUser(userId))) {
+      return Promise.resolve('busy');
+    }
+    const endpoints = this.options.phones.endpointsOf(userId).filter((e) => e !== call.caller.endpoint);
+    if (endpoints.length === 0) return Promise.resolve('unavailable');
+
+    call.rangUserIds.add(userId);
+    call.caller.leg.hear({ type: 'ringback' });
+    call.caller.endpoint.update({ callId: call.id, state: 'ringing', peer: { name: user.name, number: user.extension } });
+    return new Promise<RingOutcome>((resolve) => {
+      const cancelTimer = this.#startTimer(() => ringing.finish('no-answer'), seconds * 1000);
+      const ringing: NonNullable<Call['ringing']> = {
+        userId,
+        endpoints: new Set(endpoints),
+        answeredBy: null,
+        finish: (outcome) => {
+          if (call.ringing !== ringing) return;
+          cancelTimer();
+          call.ringing = null;
+          for (const endpoint of ringing.endpoints) {
+            if (endpoint === ringing.answeredBy) continue;
+            endpoint.update({ callId: call.id, state: 'ended', reason: outcome === 'answered' ? 'answered-elsewhere' : 'cancelled' });
+          }
+          if (outcome !== 'answered' && !call.ended) call.caller.leg.hear({ type: 'silence' });
+          resolve(outcome);
+        },
+      };
+      call.ringing = ringing;
+      for (const endpoint of endpoints) endpoint.incoming({ callId: call.id, from: call.caller.party, to: call.dialled });
+    });
+  }
+
+  // --- media and state ---
+
+  /** Who hears what: the other party, or hold music when the other side holds, or silence. */
+  #connectMedia(call: Call): void {
+    if (!call.callee) return;
+    const sides: [Role, Side, Side][] = [
+      ['caller', call.caller, call.callee],
+      ['callee', call.callee, call.caller],
+    ];
+    for (const [role, self, other] of sides) {
+      const otherRole: Role = role === 'caller' ? 'callee' : 'caller';
+      if (call.held.has(otherRole)) self.leg.hear({ type: 'music-on-hold' });
+      else if (call.held.has(role)) self.leg.hear({ type: 'silence' });
+      else self.leg.hear({ type: 'party', leg: other.leg });
+    }
+  }
+
+  #sendState(call: Call): void {
+    for (const role of ['caller', 'callee'] as const) {
+      const self = call.side(role);
+      const other = call.side(role === 'caller' ? 'callee' : 'caller');
+      self?.endpoint.update({ callId: call.id, state: call.stateFor(role), heldBy: call.heldByFor(role), peer: other?.party });
+    }
+  }
+
+  #end(call: Call, by: Role | 'pbx', reason: EndReason): void {
+    if (call.ended) return;
+    call.endReason = reason;
+    call.ringing?.finish('no-answer');
+    for (const role of ['caller', 'callee'] as const) {
+      const side = call.side(role);
+      if (!side) continue;
+      const seenReason: EndReason = by === 'pbx' || by === role ? reason : reason === 'hangup' ? 'remote-hangup' : reason;
+      side.endpoint.update({ callId: call.id, state: 'ended', reason: seenReason });
+      side.leg.close();
+    }
+    this.#calls.delete(call.id);
+    this.options.logger.info({ callId: call.id, by, reason }, 'call ended');
+    void this.#record(call);
+  }
+
+  async #record(call: Call): Promise<void> {
+    const endedAt = this.#now();
+    try {
+      await this.options.history.record({
+        callId: call.id,
+        startedAt: call.startedAt.toISOString(),
+        endedAt: endedAt.toISOString(),
+        fromUserId: call.caller.userId,
+        fromName: call.caller.party.name,
+        fromNumber: call.caller.party.number,
+        to: call.dialled,
+        rangUserIds: [...call.rangUserIds],
+        answeredByUserId: call.callee?.userId ?? null,
+        answeredAt: call.answeredAt?.toISOString() ?? null,
+        durationSeconds: call.answeredAt ? Math.round((endedAt.getTime() - call.answeredAt.getTime()) / 1000) : 0,
+        endReason: call.endReason ?? 'hangup',
+      });
+    } catch (error) {
+      this.options.logger.error({ err: error, callId: call.id }, 'could not store the call in the history');
+    }
+    const told = new Set<PhoneEndpoint>([call.caller.endpoint]);
+    if (call.callee) told.add(call.callee.endpoint);
+    for (const userId of call.rangUserIds) for (const endpoint of this.options.phones.endpointsOf(userId)) told.add(endpoint);
+    for (const endpoint of told) endpoint.historyChanged();
+  }
+
+  #checkPublicLimits(endpoint: PhoneEndpoint): void {
+    const publicCalls = [...this.#calls.values()].filter((call) => call.caller.userId === null);
+    if (publicCalls.length >= this.options.publicLimits.total) {
+      throw new CallRefused('Too many calls from the public caller page right now; try again in a moment');
+    }
+    if (publicCalls.filter((call) => call.caller.endpoint.address === endpoint.address).length >= this.options.publicLimits.perAddress) {
+      throw new CallRefused('Too many calls from your address at once; hang up one first');
+    }
+  }
+}

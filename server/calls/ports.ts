@@ -1,0 +1,71 @@
+// What the call engine needs from the world, as small interfaces: the media plane (legs that hear
+// sources and report digits), the phones (signaling endpoints) and the call history. The real
+// implementations live in media/ and server/signaling/; tests pass fakes.
+import type { CallUpdate, IncomingCall } from '../signaling/protocol.ts';
+
+/** The voice prompts the engine can ask for; the media side speaks them in the global language. */
+export const PROMPTS = ['not-in-service', 'busy', 'not-available', 'not-available-yet', 'goodbye'] as const;
+export type PromptName = (typeof PROMPTS)[number];
+
+/** What a leg's browser hears. Switching is seamless: the leg owns its RTP numbering. */
+export type LegSource =
+  | { type: 'silence' }
+  | { type: 'ringback' }
+  | { type: 'music-on-hold' }
+  /** The other party of a bridge: its Opus packets are relayed, not decoded. */
+  | { type: 'party'; leg: CallLeg };
+
+export interface CallLeg {
+  readonly id: string;
+  readonly closed: boolean;
+  hear(source: LegSource): void;
+  /** Plays a prompt once, then silence. Resolves when it has finished or was replaced (hear, close). */
+  play(prompt: PromptName): Promise<void>;
+  onDigit(listener: (digit: string) => void): () => void;
+  /** The media path was lost: the browser vanished or closed its connection. */
+  onLost(listener: (reason: string) => void): () => void;
+  close(): void;
+}
+
+export interface MediaPlane {
+  /** A new leg for the browser that sent `offer`, and the SDP answer to send back to it. */
+  answer(offer: string): Promise<{ leg: CallLeg; answer: string }>;
+}
+
+/** One signaling connection: a softphone tab logged in as an extension, or a public caller page. */
+export interface PhoneEndpoint {
+  readonly id: string;
+  /** The extension it is logged in as; null for the public caller page. */
+  readonly extension: string | null;
+  /** The user it is logged in as; null for the public caller page. */
+  readonly userId: string | null;
+  /** Remote address, for the public caller page's limits. */
+  readonly address: string;
+  incoming(call: IncomingCall): void;
+  update(update: CallUpdate): void;
+  historyChanged(): void;
+}
+
+/** A finished call, as the history stores it. */
+export interface CallRecord {
+  callId: string;
+  startedAt: string;
+  endedAt: string;
+  /** The caller: a user's id, or null for the public caller page. */
+  fromUserId: string | null;
+  fromName: string;
+  fromNumber: string;
+  /** What was dialled. */
+  to: string;
+  /** Users whose phones rang. */
+  rangUserIds: string[];
+  /** The user who answered, if any. */
+  answeredByUserId: string | null;
+  answeredAt: string | null;
+  durationSeconds: number;
+  endReason: string;
+}
+
+export interface CallHistorySink {
+  record(call: CallRecord): Promise<void>;
+}

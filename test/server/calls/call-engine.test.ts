@@ -1,0 +1,239 @@
+// The call engine with fake media, phones and history: routing, ringing, answer races, hold,
+// hang-ups from every side, and what the history keeps.
+import { pino } from 'pino';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { defaultForwardings } from '../../../data/default-config.ts';
+import { upsertEntity } from '../../../data/draft-edits.ts';
+import type { PbxConfig } from '../../../data/schema.ts';
+import { CallEngine, CallRefused } from '../../../server/calls/call-engine.ts';
+import { PhoneRegistry } from '../../../server/calls/phone-registry.ts';
+import { sampleConfig } from '../../data/fixtures/sample-config.ts';
+import { FakeMediaPlane, FakePhone, MemoryHistory } from '../../support/fake-calls.ts';
+
+const OFFER = 'v=0 offer';
+const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
+
+function setup(edit: (config: PbxConfig) => PbxConfig = (c) => c) {
+  let config = sampleConfig();
+  config = upsertEntity(config, 'users', { id: 'u103', name: 'Carol', email: 'c@example.com', extension: '103', passwordHash: 'h', voicemail: false, forwardings: defaultForwardings() });
+  config = upsertEntity(config, 'incomingNumbers', { id: 'n-vm', number: '+33100000199', label: 'Voicemail line', destination: { type: 'voicemail', boxId: 'vm-u101' }, preAnswerMessageId: null, smsCompatible: false, smsEmail: '' });
+  config = edit(config);
+  const media = new FakeMediaPlane();
+  const phones = new PhoneRegistry();
+  const history = new MemoryHistory();
+  /** Ring timers run 100 times faster: 30 s of ringing take 300 ms. */
+  const engine = new CallEngine({
+    media,
+    phones,
+    config: () => config,
+    history,
+    logger: pino({ level: 'silent' }),
+    publicLimits: { total: 3, perAddress: 2 },
+    startTimer: (callback, ms) => {
+      const timer = setTimeout(callback, ms / 100);
+      return () => clearTimeout(timer);
+    },
+  });
+  const phone = (userId: string | null, extension: string | null, address?: string) => {
+    const endpoint = new FakePhone(userId, extension, address);
+    phones.add(endpoint);
+    return endpoint;
+  };
+  return { engine, media, history, phone };
+}
+
+const calls = suite('call engine');
+
+calls('an extension rings every phone of the user; the first answer wins and the call is bridged', async () => {
+  const { engine, media, history, phone } = setup();
+  const alice = phone('u101', '101');
+  const bobDesk = phone('u102', '102');
+  const bobLaptop = phone('u102', '102');
+  const { callId, answer } = await engine.dial(alice, { to: '102', offer: OFFER });
+  assert.is(answer, 'answer-to:v=0 offer');
+  await settle();
+  assert.equal(bobDesk.incomingCalls, [{ callId, from: { name: 'Alice Martin', number: '101' }, to: '102' }]);
+  assert.is(bobLaptop.incomingCalls.length, 1);
+  assert.is(media.legs[0]!.hearing, 'ringback');
+  assert.equal(alice.lastUpdate(), { callId, state: 'ringing', peer: { name: 'Bob Durand', number: '102' } });
+
+  await engine.answer(bobLaptop, { callId, offer: OFFER });
+  try {
+    await engine.answer(bobDesk, { callId, offer: OFFER });
+    assert.unreachable('a second answer must lose');
+  } catch (error) {
+    assert.instance(error, CallRefused);
+  }
+  assert.equal(bobDesk.lastUpdate(), { callId, state: 'ended', reason: 'answered-elsewhere' });
+  assert.is(media.legs[0]!.hearing, 'party:leg-2');
+  assert.is(media.legs[1]!.hearing, 'party:leg-1');
+  assert.is(alice.lastUpdate()?.state, 'connected');
+  assert.equal(bobLaptop.lastUpdate()?.peer, { name: 'Alice Martin', number: '101' });
+
+  engine.hangup(alice, callId);
+  assert.equal(alice.lastUpdate(), { callId, state: 'ended', reason: 'hangup' });
+  assert.equal(bobLaptop.lastUpdate(), { callId, state: 'ended', reason: 'remote-hangup' });
+  assert.ok(media.legs.every((leg) => leg.closed));
+  assert.is(engine.activeCalls, 0);
+  await settle();
+  assert.is(history.records.length, 1);
+  assert.is(history.records[0]!.answeredByUserId, 'u102');
+  assert.equal(history.records[0]!.rangUserIds, ['u102']);
+  assert.ok(alice.historyChanges > 0 && bobDesk.historyChanges > 0);
+});
+
+calls('an unknown number hears a prompt, then the PBX hangs up; nothing rings', async () => {
+  const { engine, media, phone } = setup();
+  const alice = phone('u101', '101');
+  const bob = phone('u102', '102');
+  const { callId } = await engine.dial(alice, { to: '999', offer: OFFER });
+  await settle();
+  assert.equal(media.legs[0]!.heard, ['prompt:not-in-service', 'silence']);
+  assert.equal(alice.lastUpdate(), { callId, state: 'ended', reason: 'not-in-service' });
+  assert.is(bob.incomingCalls.length, 0);
+  assert.ok(media.legs[0]!.closed);
+});
+
+calls('a user already on a call is busy: the caller hears the busy prompt', async () => {
+  const { engine, media, phone } = setup();
+  const alice = phone('u101', '101');
+  const bob = phone('u102', '102');
+  const carol = phone('u103', '103');
+  const first = await engine.dial(alice, { to: '102', offer: OFFER });
+  await settle();
+  await engine.answer(bob, { callId: first.callId, offer: OFFER });
+  const second = await engine.dial(carol, { to: '102', offer: OFFER });
+  await settle();
+  assert.equal(media.legs[2]!.heard, ['prompt:busy', 'silence']);
+  assert.equal(carol.lastUpdate(), { callId: second.callId, state: 'ended', reason: 'busy' });
+  assert.is(bob.incomingCalls.length, 1, 'the busy phone did not ring again');
+});
+
+calls('no answer: the phones stop ringing, the caller hears "not available", the call is a missed one', async () => {
+  const { engine, media, history, phone } = setup();
+  const alice = phone('u101', '101');
+  const bob = phone('u102', '102');
+  const { callId } = await engine.dial(alice, { to: '102', offer: OFFER });
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  assert.equal(bob.lastUpdate(), { callId, state: 'ended', reason: 'cancelled' });
+  assert.ok(media.legs[0]!.heard.includes('prompt:not-available'));
+  assert.equal(alice.lastUpdate(), { callId, state: 'ended', reason: 'no-answer' });
+  assert.is(history.records[0]!.answeredByUserId, null);
+  assert.equal(history.records[0]!.rangUserIds, ['u102']);
+});
+
+calls('the caller hangs up while it rings: the phones stop, the call is missed', async () => {
+  const { engine, history, phone } = setup();
+  const alice = phone('u101', '101');
+  const bob = phone('u102', '102');
+  const { callId } = await engine.dial(alice, { to: '102', offer: OFFER });
+  await settle();
+  engine.hangup(alice, callId);
+  assert.equal(bob.lastUpdate(), { callId, state: 'ended', reason: 'cancelled' });
+  await settle();
+  assert.is(history.records[0]!.endReason, 'hangup');
+  assert.is(history.records[0]!.answeredByUserId, null);
+  try {
+    await engine.answer(bob, { callId, offer: OFFER });
+    assert.unreachable('a cancelled call cannot be answered');
+  } catch (error) {
+    assert.instance(error, CallRefused);
+  }
+});
+
+calls('rejecting on one phone stops every phone and the caller hears busy', async () => {
+  const { engine, media, phone } = setup();
+  const alice = phone('u101', '101');
+  const bobDesk = phone('u102', '102');
+  const bobLaptop = phone('u102', '102');
+  const { callId } = await engine.dial(alice, { to: '102', offer: OFFER });
+  await settle();
+  engine.reject(bobDesk, callId);
+  await settle();
+  assert.equal(bobDesk.lastUpdate(), { callId, state: 'ended', reason: 'rejected' });
+  assert.equal(bobLaptop.lastUpdate(), { callId, state: 'ended', reason: 'cancelled' });
+  assert.ok(media.legs[0]!.heard.includes('prompt:busy'));
+  assert.is(alice.lastUpdate()?.reason, 'busy');
+});
+
+calls('hold: the other side hears music on hold, the holder silence; resume reconnects', async () => {
+  const { engine, media, phone } = setup();
+  const alice = phone('u101', '101');
+  const bob = phone('u102', '102');
+  const { callId } = await engine.dial(alice, { to: '102', offer: OFFER });
+  await settle();
+  await engine.answer(bob, { callId, offer: OFFER });
+  engine.hold(bob, callId, true);
+  assert.is(media.legs[0]!.hearing, 'music-on-hold');
+  assert.is(media.legs[1]!.hearing, 'silence');
+  assert.equal(alice.lastUpdate(), { callId, state: 'held', heldBy: 'them', peer: { name: 'Bob Durand', number: '102' } });
+  assert.is(bob.lastUpdate()?.heldBy, 'you');
+  engine.hold(bob, callId, false);
+  assert.is(media.legs[0]!.hearing, 'party:leg-2');
+  assert.is(media.legs[1]!.hearing, 'party:leg-1');
+  assert.is(alice.lastUpdate()?.state, 'connected');
+  assert.throws(() => engine.hold(phone('u103', '103'), callId, true), (e: unknown) => e instanceof CallRefused);
+});
+
+calls('a vanished phone or a lost media path ends the call for the other side', async () => {
+  const { engine, media, phone } = setup();
+  const alice = phone('u101', '101');
+  const bob = phone('u102', '102');
+  const first = await engine.dial(alice, { to: '102', offer: OFFER });
+  await settle();
+  await engine.answer(bob, { callId: first.callId, offer: OFFER });
+  engine.endpointGone(bob);
+  assert.equal(alice.lastUpdate(), { callId: first.callId, state: 'ended', reason: 'connection-lost' });
+
+  const second = await engine.dial(alice, { to: '102', offer: OFFER });
+  await settle();
+  await engine.answer(bob, { callId: second.callId, offer: OFFER });
+  media.legs[2]!.loseConnection();
+  assert.equal(bob.lastUpdate(), { callId: second.callId, state: 'ended', reason: 'connection-lost' });
+  assert.is(engine.activeCalls, 0);
+});
+
+calls('the public caller page reaches incoming numbers only, within its limits', async () => {
+  const { engine, media, phone } = setup();
+  const alice = phone('u101', '101');
+  const web = phone(null, null, '10.0.0.1');
+  try {
+    await engine.dial(web, { to: '101', offer: OFFER });
+    assert.unreachable('an extension must be refused');
+  } catch (error) {
+    assert.instance(error, CallRefused);
+    assert.match((error as Error).message, /only dial incoming numbers/);
+  }
+  assert.is(media.legs.length, 0, 'no media was set up for a refused call');
+  const { callId } = await engine.dial(web, { to: '+33100000101', offer: OFFER });
+  await settle();
+  assert.equal(alice.incomingCalls[0], { callId, from: { name: 'Web caller', number: 'web' }, to: '+33100000101' });
+  await engine.dial(web, { to: '+33100000199', offer: OFFER });
+  try {
+    await engine.dial(web, { to: '+33100000199', offer: OFFER });
+    assert.unreachable('a third call from one address must be refused');
+  } catch (error) {
+    assert.match((error as Error).message, /your address/);
+  }
+  await engine.dial(phone(null, null, '10.0.0.2'), { to: '+33100000199', offer: OFFER });
+  try {
+    await engine.dial(phone(null, null, '10.0.0.3'), { to: '+33100000199', offer: OFFER });
+    assert.unreachable('the total limit must hold');
+  } catch (error) {
+    assert.match((error as Error).message, /Too many calls/);
+  }
+});
+
+calls('destinations that come later say so; a user with no phone logged in is not available', async () => {
+  const { engine, media, phone } = setup();
+  const carol = phone('u103', '103');
+  await engine.dial(carol, { to: '+33100000199', offer: OFFER });
+  await settle();
+  assert.equal(media.legs[0]!.heard, ['prompt:not-available-yet', 'silence']);
+  await engine.dial(carol, { to: '101', offer: OFFER });
+  await settle();
+  assert.equal(media.legs[1]!.heard, ['prompt:not-available', 'silence']);
+});
+
+calls.run();
