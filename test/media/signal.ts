@@ -1,5 +1,6 @@
 // Signal helpers shared by the media tests: deterministic noise, levels, frequency estimates.
 import { goertzelPower, meanPower } from '../../media/dsp/goertzel.ts';
+import { concatFloat32 } from '../../media/dsp/samples.ts';
 
 /** Small seeded PRNG (mulberry32) so that noisy fixtures are the same on every run. */
 export function seededRandom(seed: number): () => number {
@@ -58,11 +59,5 @@ export function toneShare(samples: Float32Array, frequencyHz: number, sampleRate
 }
 
 export function concat(...parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return concatFloat32(parts);
 }

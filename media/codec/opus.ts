@@ -1,0 +1,95 @@
+// Opus at the PBX's one internal format: 48 kHz mono, 20 ms frames of 960 float samples in [-1, 1].
+import { Decoder, Encoder } from '@evan/opus';
+import { float32ToInt16, int16ToFloat32 } from '../dsp/samples.ts';
+import { opusGapPacket, opusPacketSamples } from './opus-packet.ts';
+
+export const OPUS_SAMPLE_RATE = 48000;
+export const OPUS_FRAME_SAMPLES = 960;
+export const OPUS_FRAME_MS = 20;
+
+export interface OpusEncoderOptions {
+  /** Bits per second; 32 kb/s is transparent for speech and fine for hold music. */
+  bitrate?: number;
+  /** 'voip' favours intelligibility, 'audio' fidelity (music prompts). */
+  application?: 'voip' | 'audio';
+  /** 0-10: CPU against quality. */
+  complexity?: number;
+}
+
+export class OpusEncoder {
+  private encoder: Encoder | undefined;
+  private readonly pcm = new Int16Array(OPUS_FRAME_SAMPLES);
+
+  constructor(options: OpusEncoderOptions = {}) {
+    const encoder = new Encoder({ channels: 1, sample_rate: OPUS_SAMPLE_RATE, application: options.application ?? 'voip' });
+    encoder.bitrate = options.bitrate ?? 32000;
+    if (options.complexity !== undefined) encoder.complexity = options.complexity as Encoder['complexity'];
+    this.encoder = encoder;
+  }
+
+  get closed(): boolean {
+    return this.encoder === undefined;
+  }
+
+  /** Encodes exactly one 20 ms frame (960 samples). */
+  encode(frame: Float32Array): Uint8Array {
+    if (!this.encoder) throw new Error('OpusEncoder is closed');
+    if (frame.length !== OPUS_FRAME_SAMPLES) throw new RangeError(`an Opus frame is ${OPUS_FRAME_SAMPLES} samples, got ${frame.length}`);
+    float32ToInt16(frame, this.pcm);
+    return this.encoder.encode(this.pcm);
+  }
+
+  close(): void {
+    release(this.encoder);
+    this.encoder = undefined;
+  }
+}
+
+export class OpusDecoder {
+  private decoder: Decoder | undefined;
+  private lastPacketSamples = OPUS_FRAME_SAMPLES;
+
+  constructor() {
+    this.decoder = new Decoder({ channels: 1, sample_rate: OPUS_SAMPLE_RATE });
+  }
+
+  get closed(): boolean {
+    return this.decoder === undefined;
+  }
+
+  /** Decodes one packet into as many samples as it carries (960 for the usual 20 ms). */
+  decode(packet: Uint8Array): Float32Array {
+    if (!this.decoder) throw new Error('OpusDecoder is closed');
+    const samples = opusPacketSamples(packet);
+    if (samples !== undefined) this.lastPacketSamples = samples;
+    return int16BytesToFloat(this.decoder.decode(packet));
+  }
+
+  /** Concealment audio for one lost packet, as long as the last packet received. */
+  decodeLost(): Float32Array {
+    if (!this.decoder) throw new Error('OpusDecoder is closed');
+    // A packet with an empty frame makes libopus run its loss concealment for that frame length.
+    const frameSamples = this.lastPacketSamples >= 960 ? 960 : this.lastPacketSamples >= 480 ? 480 : 240;
+    const out = new Float32Array(this.lastPacketSamples);
+    for (let filled = 0; filled < out.length; filled += frameSamples) {
+      out.set(int16BytesToFloat(this.decoder.decode(opusGapPacket(frameSamples))).subarray(0, out.length - filled), filled);
+    }
+    return out;
+  }
+
+  close(): void {
+    release(this.decoder);
+    this.decoder = undefined;
+  }
+}
+
+// The wasm build holds memory until drop(); the native build frees on garbage collection.
+function release(codec: Encoder | Decoder | undefined): void {
+  const droppable = codec as { drop?: () => void } | undefined;
+  droppable?.drop?.();
+}
+
+function int16BytesToFloat(bytes: Uint8Array): Float32Array {
+  if (bytes.byteOffset % 2 !== 0) bytes = bytes.slice();
+  return int16ToFloat32(new Int16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 1));
+}
