@@ -1,0 +1,247 @@
+// Adding or editing an incoming number: where voice calls go, what callers hear first, and whether
+// the number takes SMS (and to which address they are e-mailed).
+import { useState } from 'preact/hooks';
+import type { Destination, DestinationType } from '../../../data/schema.ts';
+import type { IncomingNumberInput, PortalConfig } from '../api.ts';
+import { ConfirmDialog } from '../components/Dialog.tsx';
+import { ErrorBanner } from '../components/ErrorBanner.tsx';
+import { Checkbox, Field } from '../components/Field.tsx';
+import { PageHeader } from '../components/PageHeader.tsx';
+import { FormErrors, useSubmission } from '../form.ts';
+import { useDraft, usePortal } from '../portal-state.tsx';
+import { navigate } from '../router.ts';
+import { userLabel } from '../words.ts';
+
+const DESTINATION_TYPES: { type: DestinationType; label: string; which: string }[] = [
+  { type: 'user', label: 'User', which: 'User' },
+  { type: 'voicemail', label: 'Voicemail', which: 'Voicemail box' },
+  { type: 'ivr', label: 'IVR menu', which: 'IVR menu' },
+  { type: 'hangup', label: 'Hang up', which: '' },
+];
+
+function targetIdOf(destination: Destination): string {
+  switch (destination.type) {
+    case 'user':
+      return destination.userId;
+    case 'voicemail':
+      return destination.boxId;
+    case 'ivr':
+      return destination.menuId;
+    case 'hangup':
+      return '';
+  }
+}
+
+function choicesFor(config: PortalConfig, type: DestinationType): { id: string; label: string }[] {
+  switch (type) {
+    case 'user':
+      return config.users.map((u) => ({ id: u.id, label: userLabel(u) }));
+    case 'voicemail':
+      return config.voicemailBoxes.map((b) => ({ id: b.id, label: b.enabled ? b.name : `${b.name} (disabled)` }));
+    case 'ivr':
+      return config.ivrMenus.map((m) => ({ id: m.id, label: m.name }));
+    case 'hangup':
+      return [];
+  }
+}
+
+function buildDestination(type: DestinationType, targetId: string): Destination {
+  switch (type) {
+    case 'user':
+      return { type, userId: targetId };
+    case 'voicemail':
+      return { type, boxId: targetId };
+    case 'ivr':
+      return { type, menuId: targetId };
+    case 'hangup':
+      return { type };
+  }
+}
+
+export function IncomingNumberEditPage({ id }: { id: string | null }) {
+  const { api, write, notify } = usePortal();
+  const { config } = useDraft();
+  const existing = id === null ? null : config.incomingNumbers.find((n) => n.id === id);
+  const [number, setNumber] = useState(existing?.number ?? '');
+  const [label, setLabel] = useState(existing?.label ?? '');
+  const [destinationType, setDestinationType] = useState<DestinationType>(existing?.destination.type ?? 'user');
+  const [targetId, setTargetId] = useState(existing ? targetIdOf(existing.destination) : (config.users[0]?.id ?? ''));
+  const [preAnswerMessageId, setPreAnswerMessageId] = useState(existing?.preAnswerMessageId ?? '');
+  const [smsCompatible, setSmsCompatible] = useState(existing?.smsCompatible ?? false);
+  const [smsEmail, setSmsEmail] = useState(existing?.smsEmail ?? '');
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
+  const submission = useSubmission();
+  const errors = new FormErrors(submission.error, ['number', 'label', 'destination', 'preAnswerMessageId', 'smsCompatible', 'smsEmail']);
+
+  if (existing === undefined) {
+    return (
+      <>
+        <PageHeader title="Number not found" back={{ href: '#/numbers', label: 'Incoming numbers' }} />
+        <div class="card">
+          <p>This incoming number does not exist in the draft (anymore).</p>
+        </div>
+      </>
+    );
+  }
+
+  const kind = DESTINATION_TYPES.find((d) => d.type === destinationType)!;
+  const choices = choicesFor(config, destinationType);
+
+  const changeType = (type: DestinationType) => {
+    setDestinationType(type);
+    // Keep the target only if it still makes sense; otherwise preselect the first choice.
+    const next = choicesFor(config, type);
+    if (!next.some((c) => c.id === targetId)) setTargetId(next[0]?.id ?? '');
+  };
+
+  const save = (event: Event) => {
+    event.preventDefault();
+    const input: IncomingNumberInput = {
+      number: number.trim().replace(/[\s.-]/g, ''),
+      label: label.trim(),
+      destination: buildDestination(destinationType, targetId),
+      preAnswerMessageId: preAnswerMessageId === '' ? null : preAnswerMessageId,
+      smsCompatible,
+      smsEmail: smsCompatible ? smsEmail.trim() : '',
+    };
+    void submission.run(async () => {
+      if (existing) await write((revision) => api.incomingNumbers.update(existing.id, input, revision));
+      else await write((revision) => api.incomingNumbers.create(input, revision));
+      notify(`Incoming number ${input.number} ${existing ? 'saved' : 'added'}.`);
+      navigate({ page: 'numbers' });
+    });
+  };
+
+  const remove = () =>
+    void submission.run(async () => {
+      if (!existing) return;
+      setConfirmingDelete(false);
+      await write((revision) => api.incomingNumbers.remove(existing.id, revision));
+      notify(`Incoming number ${existing.number} deleted.`);
+      navigate({ page: 'numbers' });
+    });
+
+  return (
+    <>
+      <PageHeader
+        title={existing ? existing.number : 'Add a number'}
+        subtitle={existing?.label || 'An outside number callers dial.'}
+        back={{ href: '#/numbers', label: 'Incoming numbers' }}
+      >
+        {existing && (
+          <button type="button" class="btn btn-danger-outline" onClick={() => setConfirmingDelete(true)}>
+            Delete number
+          </button>
+        )}
+      </PageHeader>
+      <form onSubmit={save} noValidate class="stack">
+        <ErrorBanner error={submission.error} unshown={errors.unshown()} />
+        <div class="card form">
+          <h2 class="card-title">Number</h2>
+          <div class="form-grid">
+            <Field id="number-number" label="Number" error={errors.of('number')} hint="International format, e.g. +33187654321.">
+              {(control) => <input {...control} class="mono" type="tel" value={number} onInput={(e) => setNumber(e.currentTarget.value)} />}
+            </Field>
+            <Field id="number-label" label="Label" error={errors.of('label')} hint="A name for this number, e.g. Main line.">
+              {(control) => <input {...control} value={label} onInput={(e) => setLabel(e.currentTarget.value)} />}
+            </Field>
+          </div>
+        </div>
+        <div class="card form">
+          <h2 class="card-title">Voice calls</h2>
+          <div class="form-grid">
+            <Field id="number-destination-type" label="Destination type for voice call" error={errors.of('destination.type')}>
+              {(control) => (
+                <select {...control} value={destinationType} onChange={(e) => changeType(e.currentTarget.value as DestinationType)}>
+                  {DESTINATION_TYPES.map((d) => (
+                    <option key={d.type} value={d.type}>
+                      {d.label}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            {destinationType !== 'hangup' && (
+              <Field
+                id="number-destination-target"
+                label={kind.which}
+                error={errors.of('destination.userId') ?? errors.of('destination.boxId') ?? errors.of('destination.menuId') ?? (errors.of('destination.type') ? undefined : errors.of('destination'))}
+                hint={choices.length === 0 ? `There is no ${kind.which.toLowerCase()} yet.` : undefined}
+              >
+                {(control) => (
+                  <select {...control} value={targetId} disabled={choices.length === 0} onChange={(e) => setTargetId(e.currentTarget.value)}>
+                    {!choices.some((c) => c.id === targetId) && <option value={targetId}>Choose…</option>}
+                    {choices.map((c) => (
+                      <option key={c.id} value={c.id}>
+                        {c.label}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+            )}
+            <Field
+              id="number-pre-answer"
+              label="Audio message before answer"
+              error={errors.of('preAnswerMessageId')}
+              hint={config.audioMessages.length === 0 ? 'Add audio messages to play one here.' : 'Played to the caller before the call is answered.'}
+            >
+              {(control) => (
+                <select {...control} value={preAnswerMessageId} onChange={(e) => setPreAnswerMessageId(e.currentTarget.value)}>
+                  <option value="">None</option>
+                  {config.audioMessages.map((m) => (
+                    <option key={m.id} value={m.id}>
+                      {m.name}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          </div>
+        </div>
+        <div class="card form">
+          <h2 class="card-title">SMS</h2>
+          <Checkbox
+            id="number-sms-compatible"
+            label="SMS compatible"
+            checked={smsCompatible}
+            onChange={setSmsCompatible}
+            error={errors.of('smsCompatible')}
+            hint="SMS sent to this number are e-mailed."
+          />
+          {smsCompatible && (
+            <Field id="number-sms-email" label="Destination email address for incoming SMS" error={errors.of('smsEmail')}>
+              {(control) => (
+                <input
+                  {...control}
+                  type="email"
+                  placeholder="empty: the default address is used"
+                  value={smsEmail}
+                  onInput={(e) => setSmsEmail(e.currentTarget.value)}
+                />
+              )}
+            </Field>
+          )}
+        </div>
+        <div class="form-actions form-actions-page">
+          <a class="btn btn-secondary" href="#/numbers">
+            Cancel
+          </a>
+          <button type="submit" class="btn btn-primary" disabled={submission.busy}>
+            {existing ? 'Save' : 'Add the number'}
+          </button>
+        </div>
+      </form>
+      {confirmingDelete && existing && (
+        <ConfirmDialog
+          title="Delete this number?"
+          message={`${existing.number} will no longer be answered once you apply changes.`}
+          confirmLabel="Delete number"
+          danger
+          onConfirm={remove}
+          onCancel={() => setConfirmingDelete(false)}
+        />
+      )}
+    </>
+  );
+}

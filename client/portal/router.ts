@@ -1,0 +1,89 @@
+// Hash routing: the portal is one static page, so every screen is a "#/…" address that survives reloads
+// and works with the browser's back button.
+import { useEffect, useState } from 'preact/hooks';
+
+export type Route =
+  | { page: 'settings' }
+  | { page: 'users' }
+  | { page: 'user'; id: string | null; tab: 'general' | 'forwardings' }
+  | { page: 'voicemails' }
+  | { page: 'voicemail'; id: string | null }
+  | { page: 'numbers' }
+  | { page: 'number'; id: string | null }
+  | { page: 'audio-messages' }
+  | { page: 'audio-message-new' }
+  | { page: 'music-on-hold' }
+  | { page: 'changes' };
+
+export const HOME: Route = { page: 'users' };
+
+export function parseRoute(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  const [section, id, extra] = parts;
+  const entityId = id === undefined || id === 'new' ? null : id;
+  switch (section) {
+    case 'settings':
+      return { page: 'settings' };
+    case 'users':
+      if (id === undefined) return { page: 'users' };
+      return { page: 'user', id: entityId, tab: extra === 'forwardings' ? 'forwardings' : 'general' };
+    case 'voicemails':
+      return id === undefined ? { page: 'voicemails' } : { page: 'voicemail', id: entityId };
+    case 'numbers':
+      return id === undefined ? { page: 'numbers' } : { page: 'number', id: entityId };
+    case 'audio-messages':
+      return id === 'new' ? { page: 'audio-message-new' } : { page: 'audio-messages' };
+    case 'music-on-hold':
+      return { page: 'music-on-hold' };
+    case 'changes':
+      return { page: 'changes' };
+    default:
+      return HOME;
+  }
+}
+
+export function href(route: Route): string {
+  const id = (value: string | null) => (value === null ? 'new' : encodeURIComponent(value));
+  switch (route.page) {
+    case 'user':
+      return `#/users/${id(route.id)}${route.tab === 'forwardings' ? '/forwardings' : ''}`;
+    case 'voicemail':
+      return `#/voicemails/${id(route.id)}`;
+    case 'number':
+      return `#/numbers/${id(route.id)}`;
+    case 'audio-message-new':
+      return '#/audio-messages/new';
+    default:
+      return `#/${route.page}`;
+  }
+}
+
+export function navigate(route: Route): void {
+  location.hash = href(route);
+}
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  useEffect(() => {
+    const update = () => setRoute(parseRoute(location.hash));
+    window.addEventListener('hashchange', update);
+    return () => window.removeEventListener('hashchange', update);
+  }, []);
+  return route;
+}
+
+/** The sidebar entry a route belongs to. */
+export function sectionOf(route: Route): Route['page'] {
+  switch (route.page) {
+    case 'user':
+      return 'users';
+    case 'voicemail':
+      return 'voicemails';
+    case 'number':
+      return 'numbers';
+    case 'audio-message-new':
+      return 'audio-messages';
+    default:
+      return route.page;
+  }
+}

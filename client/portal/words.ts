@@ -1,0 +1,73 @@
+// How the portal names things in its tables: destinations, owners and greetings in words, the way an
+// admin reads them ("User Alice Martin (101)", "Voicemail box Sales"), never as ids.
+import type { AudioMessage, Destination, Greeting, VoicemailBox } from '../../data/schema.ts';
+import type { PortalConfig, PortalUser } from './api.ts';
+
+export function userLabel(user: Pick<PortalUser, 'name' | 'extension'>): string {
+  return `${user.name} (${user.extension})`;
+}
+
+function userById(config: PortalConfig, id: string): string {
+  const user = config.users.find((u) => u.id === id);
+  return user ? userLabel(user) : 'a deleted user';
+}
+
+function boxById(config: PortalConfig, id: string): string {
+  return config.voicemailBoxes.find((b) => b.id === id)?.name ?? 'a deleted box';
+}
+
+export function destinationInWords(config: PortalConfig, destination: Destination): string {
+  switch (destination.type) {
+    case 'user':
+      return `User ${userById(config, destination.userId)}`;
+    case 'voicemail':
+      return `Voicemail ${boxById(config, destination.boxId)}`;
+    case 'ivr':
+      return `IVR menu ${config.ivrMenus.find((m) => m.id === destination.menuId)?.name ?? 'a deleted menu'}`;
+    case 'hangup':
+      return 'Hang up';
+  }
+}
+
+export function ownerInWords(config: PortalConfig, box: VoicemailBox): string {
+  return box.owner.type === 'user' ? `User ${userById(config, box.owner.userId)}` : 'Added by hand';
+}
+
+export function greetingInWords(config: PortalConfig, greeting: Greeting): string {
+  if (greeting.type === 'default') return 'Default greeting';
+  return config.audioMessages.find((m) => m.id === greeting.audioMessageId)?.name ?? 'A deleted message';
+}
+
+const SOURCES: Record<AudioMessage['source'], string> = {
+  none: 'No audio yet',
+  recording: 'Recorded',
+  text: 'Text to speech',
+  upload: 'Uploaded file',
+};
+
+export function audioSourceInWords(message: AudioMessage): string {
+  return SOURCES[message.source];
+}
+
+export function durationInWords(milliseconds: number | null): string {
+  if (milliseconds === null) return '—';
+  const seconds = Math.round(milliseconds / 1000);
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+export function dateInWords(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
+export function timeInWords(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+}
+
+export function pendingChangesInWords(count: number): string {
+  if (count === 0) return 'No pending changes';
+  return count === 1 ? '1 pending change' : `${count} pending changes`;
+}
