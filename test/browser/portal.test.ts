@@ -353,6 +353,20 @@ portal('a draft with problems is refused with its problems listed, then discarde
   await page.getByRole('button', { name: 'Save' }).click();
   await waitForText(page.getByTestId('user-row-102'), 'No');
 
+  // Deleting a user asks first, and keeps the user's box (disabled, as a box added by hand).
+  await page.getByRole('link', { name: 'Claire Petit', exact: true }).click();
+  await page.getByRole('button', { name: 'Delete user' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Delete this user?' });
+  await waitForText(confirm, 'Claire Petit (103)');
+  await screenshot(page, 'user-delete-confirm');
+  await confirm.getByRole('button', { name: 'Delete user' }).click();
+  await page.getByTestId('users-table').waitFor();
+  assert.is(await page.getByTestId('user-row-103').count(), 0);
+  await openSection(page, 'Voicemails');
+  const keptBox = page.getByTestId('voicemails-table').getByRole('row').filter({ hasText: 'claire@example.com' });
+  await waitForText(keptBox, 'Added by hand');
+  assert.ok((await keptBox.textContent())?.includes('No'), 'the kept box is disabled');
+
   await page.getByTestId('apply-changes').click();
   const review = page.getByRole('dialog', { name: 'Apply changes' });
   await review.getByTestId('change-list').waitFor();
@@ -368,12 +382,31 @@ portal('a draft with problems is refused with its problems listed, then discarde
   await waitForText(page.getByTestId('apply-result'), 'The draft is the configuration in production again.');
   await page.getByRole('dialog').getByRole('button', { name: 'Close', exact: true }).last().click();
   await waitForText(page.getByTestId('pending-changes'), 'No pending changes');
+  await openSection(page, 'Users');
   await waitForText(page.getByTestId('user-row-102'), 'Yes');
+  await waitForText(page.getByTestId('user-row-103'), 'Claire Petit');
 
   const production = (await (await page.request.get(`${server.url}/api/production`)).json()) as ProductionSnapshot;
   assert.is(production.version, 3, 'nothing was published');
   assert.is(production.config.users.find((u) => u.id === 'u102')?.voicemail, true);
   assert.is(production.config.settings.language, 'de');
+});
+
+// Last: it locks the admin account.
+portal('signing out, then too many wrong passwords lock the account until a given time', async ({ page }) => {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByText('You are signed out.').waitFor();
+  let message = '';
+  for (let attempt = 1; attempt <= 6 && !message.includes('locked'); attempt++) {
+    await page.getByLabel('Password').fill(`wrong-${attempt}`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // Each answer replaces the message; wait for the button to be usable again before reading it.
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.waitForFunction(() => !(document.querySelector('button[type=submit]') as HTMLButtonElement | null)?.disabled);
+    message = await waitForText(page.getByTestId('login-error'), /Wrong name or password|locked/);
+  }
+  assert.match(message, /^Too many wrong passwords: this account is locked until \d\d:\d\d\. Try again later\.$/);
+  await screenshot(page, 'login-locked');
 });
 
 portal.run();
