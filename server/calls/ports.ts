@@ -1,7 +1,10 @@
 // What the call engine needs from the world, as small interfaces: the media plane (legs that hear
 // sources and report digits), the phones (signaling endpoints) and the call history. The real
 // implementations live in media/ and server/signaling/; tests pass fakes.
+import type { CallRecord } from '../../data/call-history.ts';
 import type { CallUpdate, IncomingCall } from '../signaling/protocol.ts';
+
+export type { CallRecord };
 
 /** The voice prompts the engine can ask for; the media side speaks them in the global language. */
 export const PROMPTS = ['not-in-service', 'busy', 'not-available', 'not-available-yet', 'goodbye'] as const;
@@ -44,26 +47,6 @@ export interface PhoneEndpoint {
   incoming(call: IncomingCall): void;
   update(update: CallUpdate): void;
   historyChanged(): void;
-}
-
-/** A finished call, as the history stores it. */
-export interface CallRecord {
-  callId: string;
-  startedAt: string;
-  endedAt: string;
-  /** The caller: a user's id, or null for the public caller page. */
-  fromUserId: string | null;
-  fromName: string;
-  fromNumber: string;
-  /** What was dialled. */
-  to: string;
-  /** Users whose phones rang. */
-  rangUserIds: string[];
-  /** The user who answered, if any. */
-  answeredByUserId: string | null;
-  answeredAt: string | null;
-  durationSeconds: number;
-  endReason: string;
 }
 
 export interface CallHistorySink {
