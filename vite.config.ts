@@ -12,10 +12,12 @@ const pages: Record<string, string> = {
 };
 
 export default defineConfig({
-  root: 'client',
+  root: client,
   base: '/',
   // tsconfig.json says the same; stated here too so the build never falls back to React's runtime.
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  // `npx vite` serves the pages with hot reload; the API comes from a running server (npm run dev).
+  server: { proxy: { '/api': process.env.SWITCHBOARD_URL ?? 'http://localhost:8080' } },
   build: {
     outDir: '../dist',
     emptyOutDir: true,

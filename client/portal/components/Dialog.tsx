@@ -14,11 +14,14 @@ interface DialogProps {
 export function Dialog({ title, onClose, children, actions, wide, testId }: DialogProps) {
   const panel = useRef<HTMLDivElement>(null);
   const titleId = `${useId()}-title`;
+  // Escape must call the latest onClose, not the one from the first render.
+  const latestOnClose = useRef(onClose);
+  latestOnClose.current = onClose;
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
     panel.current?.focus();
     const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') onClose();
+      if (event.key === 'Escape') latestOnClose.current();
     };
     document.addEventListener('keydown', onKey);
     return () => {
