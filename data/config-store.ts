@@ -31,7 +31,15 @@ export type Draft = z.infer<typeof Draft>;
 export type VersionSummary = Omit<ProductionVersion, 'config'>;
 
 /** Someone else changed the draft or production since the caller last read it. */
-export class StaleDraftError extends Error {}
+export class StaleDraftError extends Error {
+  constructor(
+    message: string,
+    readonly changedBy: string,
+    readonly changedAt: string,
+  ) {
+    super(message);
+  }
+}
 /** The draft has problems; nothing was published. */
 export class ApplyRefusedError extends Error {
   constructor(readonly problems: Problem[]) {
@@ -140,6 +148,8 @@ export class ConfigStore {
           `The draft was started from version ${draft.baseVersion}, but version ${production.version} ` +
             `(applied by ${production.appliedBy} at ${production.appliedAt}) is now in production. ` +
             'Review the draft against it, or discard the draft.',
+          production.appliedBy,
+          production.appliedAt,
         );
       }
       const problems = validateConfig(draft.config);
@@ -186,6 +196,8 @@ export class ConfigStore {
       throw new StaleDraftError(
         `The draft was changed by ${draft.updatedBy} at ${draft.updatedAt} since you loaded it ` +
           `(your revision ${expectedRevision}, now ${draft.revision}). Reload and make your change again.`,
+        draft.updatedBy,
+        draft.updatedAt,
       );
     }
   }

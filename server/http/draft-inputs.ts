@@ -56,11 +56,18 @@ function randomPin(): string {
   return String(Math.floor(Math.random() * 10_000)).padStart(4, '0');
 }
 
+/** Caught here for the form's sake; Apply checks the whole draft again. */
+function refuseDuplicate(taken: boolean, field: string, message: string): void {
+  if (taken) throw new HttpError(400, 'Invalid request body', { fields: [{ field, message }] });
+}
+
 const users: CollectionInput<'users'> = {
   path: 'users',
   idPrefix: 'u',
-  async toEntity(body, id, existing) {
+  async toEntity(body, id, existing, config) {
     const input = UserInput.parse(body);
+    const owner = config.users.find((u) => u.extension === input.extension && u.id !== id);
+    refuseDuplicate(owner !== undefined, 'extension', `already used by ${owner?.name}`);
     const { password, ...fields } = input;
     if (!existing && !password) throw new HttpError(400, 'Invalid request body', { fields: [{ field: 'password', message: 'required' }] });
     const passwordHash = password ? await hashPassword(password) : existing!.passwordHash;
@@ -88,8 +95,10 @@ const voicemailBoxes: CollectionInput<'voicemailBoxes'> = {
 const incomingNumbers: CollectionInput<'incomingNumbers'> = {
   path: 'incoming-numbers',
   idPrefix: 'n',
-  async toEntity(body, id) {
-    return { ...IncomingNumberInput.parse(body), id };
+  async toEntity(body, id, _existing, config) {
+    const input = IncomingNumberInput.parse(body);
+    refuseDuplicate(config.incomingNumbers.some((n) => n.number === input.number && n.id !== id), 'number', 'already listed');
+    return { ...input, id };
   },
 };
 

@@ -39,7 +39,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 function describe(error: unknown): { status: number; body: Record<string, unknown> } {
   if (error instanceof HttpError) return { status: error.status, body: { error: error.message, ...error.extra } };
   if (error instanceof ZodError) return { status: 400, body: { error: 'Invalid request body', fields: fieldsOf(error) } };
-  if (error instanceof StaleDraftError) return { status: 409, body: { error: error.message } };
+  if (error instanceof StaleDraftError) {
+    return { status: 409, body: { error: error.message, changedBy: error.changedBy, changedAt: error.changedAt } };
+  }
   if (error instanceof EditRefused) return { status: 409, body: { error: error.message } };
   if (error instanceof UnknownVersionError) return { status: 404, body: { error: error.message } };
   if (error instanceof ApplyRefusedError) {

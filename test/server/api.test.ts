@@ -69,6 +69,9 @@ api('bad input gets a 4xx naming the problem, and writes nothing', async ({ serv
   const noPassword = await admin.post('/api/draft/users', { name: 'Eve', email: 'eve@example.com', extension: '109', voicemail: false });
   assert.is(noPassword.status, 400);
   assert.equal(noPassword.body.fields, [{ field: 'password', message: 'required' }]);
+  const duplicate = await admin.post('/api/draft/users', { name: 'Eve', email: 'eve@example.com', extension: '101', password: 'secret-1', voicemail: false });
+  assert.is(duplicate.status, 400);
+  assert.equal(duplicate.body.fields, [{ field: 'extension', message: 'already used by Alice Martin' }]);
   const unknown = await admin.put('/api/draft/users/u-ghost', { name: 'Ghost', email: 'g@example.com', extension: '199', voicemail: false });
   assert.is(unknown.status, 404);
   assert.is((await admin.delete('/api/draft/incoming-numbers/nope')).status, 404);
@@ -126,6 +129,8 @@ api('a second admin with a stale view gets 409 with who changed what', async ({ 
   const stale = await admin.put('/api/draft/settings', { language: 'fr', defaultSmsEmail: '' }, { 'if-match': String(revision) });
   assert.is(stale.status, 409);
   assert.match(stale.body.error, /changed by admin/);
+  assert.is(stale.body.changedBy, 'admin');
+  assert.ok(!Number.isNaN(Date.parse(stale.body.changedAt)));
   const staleApply = await admin.post('/api/draft/apply', undefined, { 'if-match': String(revision) });
   assert.is(staleApply.status, 409);
   assert.is((await admin.get('/api/draft')).body.config.settings.language, 'es');

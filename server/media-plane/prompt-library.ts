@@ -1,0 +1,43 @@
+// The voice prompts, synthesized with eSpeak NG in the global language and encoded to Opus once.
+// A new language (after Apply changes) synthesizes the set again; calls keep the old set until then.
+import { encodeOpusClip, type OpusClip } from '../../media/codec/opus-clip.ts';
+import type { EspeakSynthesizer } from '../../media/tts/espeak.ts';
+import type { Language } from '../../data/schema.ts';
+import { PROMPTS, type PromptName } from '../calls/ports.ts';
+import { PROMPT_TEXTS } from './prompt-texts.ts';
+
+/** Prompts a little slower than eSpeak's default, as telephone announcements are. */
+const PROMPT_WORDS_PER_MINUTE = 160;
+/** A short silence before the words, so the first syllable is not lost while audio starts. */
+const LEAD_IN_SAMPLES = 48000 * 0.25;
+
+export class PromptLibrary {
+  #language: Language | null = null;
+  #clips = new Map<PromptName, OpusClip>();
+
+  constructor(private readonly speech: EspeakSynthesizer) {}
+
+  get language(): Language | null {
+    return this.#language;
+  }
+
+  /** Synthesizes every prompt in `language` (about 20x faster than real time), unless already done. */
+  use(language: Language): void {
+    if (language === this.#language) return;
+    const clips = new Map<PromptName, OpusClip>();
+    for (const prompt of PROMPTS) {
+      const speech = this.speech.synthesize(PROMPT_TEXTS[prompt][language], { voice: language, wordsPerMinute: PROMPT_WORDS_PER_MINUTE });
+      const padded = new Float32Array(LEAD_IN_SAMPLES + speech.length);
+      padded.set(speech, LEAD_IN_SAMPLES);
+      clips.set(prompt, encodeOpusClip(padded, { loudness: { mode: 'rms', targetDbfs: -20 } }));
+    }
+    this.#clips = clips;
+    this.#language = language;
+  }
+
+  clip(prompt: PromptName): OpusClip {
+    const clip = this.#clips.get(prompt);
+    if (!clip) throw new Error('PromptLibrary: use(language) first');
+    return clip;
+  }
+}

@@ -1,0 +1,113 @@
+// The real media plane behind the call engine's ports: one werift Leg per browser, prompts and
+// loops from the shared Player, and the other party relayed packet by packet without decoding.
+import { Leg, type LegOptions, type OpusPacket } from '../../media/webrtc/leg.ts';
+import type { LoopTrack, Player } from '../../media/player/player.ts';
+import type { CallLeg, LegSource, MediaPlane, PromptName } from '../calls/ports.ts';
+import type { PromptLibrary } from './prompt-library.ts';
+
+const FRAME_SAMPLES = 960;
+/** A jump in the sender's timestamps beyond this is a new stream, not a pause: count one frame. */
+const MAX_TIMESTAMP_STEP = 48_000 * 5;
+
+export interface WebrtcMediaPlaneOptions {
+  leg: LegOptions;
+  player: Player;
+  prompts: PromptLibrary;
+  ringback: LoopTrack;
+  /** The music on hold in force now (it changes when new music is applied). */
+  musicOnHold: () => LoopTrack;
+}
+
+let nextLeg = 1;
+
+class WebrtcCallLeg implements CallLeg {
+  readonly id = `leg-${nextLeg++}`;
+  /** Stops whatever this leg hears now. */
+  #stopSource: () => void = () => {};
+  readonly #send = (frame: Uint8Array) => {
+    this.leg.sendOpus(frame);
+  };
+
+  constructor(
+    readonly leg: Leg,
+    private readonly options: WebrtcMediaPlaneOptions,
+  ) {}
+
+  get closed(): boolean {
+    return this.leg.closed;
+  }
+
+  hear(source: LegSource): void {
+    this.#stopSource();
+    this.#stopSource = () => {};
+    if (this.closed) return;
+    switch (source.type) {
+      case 'silence':
+        return;
+      case 'ringback':
+        this.#stopSource = this.options.player.listen(this.options.ringback, this.#send);
+        return;
+      case 'music-on-hold':
+        this.#stopSource = this.options.player.listen(this.options.musicOnHold(), this.#send);
+        return;
+      case 'party':
+        this.#stopSource = this.#relayFrom((source.leg as WebrtcCallLeg).leg);
+        return;
+    }
+  }
+
+  async play(prompt: PromptName): Promise<void> {
+    this.#stopSource();
+    if (this.closed) return;
+    const playback = this.options.player.play(this.options.prompts.clip(prompt), this.#send);
+    this.#stopSource = () => playback.stop();
+    await playback.done;
+  }
+
+  onDigit(listener: (digit: string) => void): () => void {
+    const onDtmf = ({ digit }: { digit: string }) => listener(digit);
+    this.leg.on('dtmf', onDtmf);
+    return () => this.leg.off('dtmf', onDtmf);
+  }
+
+  onLost(listener: (reason: string) => void): () => void {
+    const onClosed = (reason: string) => {
+      if (reason !== 'local') listener(reason);
+    };
+    this.leg.on('closed', onClosed);
+    return () => this.leg.off('closed', onClosed);
+  }
+
+  close(): void {
+    this.#stopSource();
+    this.#stopSource = () => {};
+    void this.leg.close();
+  }
+
+  /** Sends the other leg's packets on as they come; this leg renumbers them into its own stream. */
+  #relayFrom(other: Leg): () => void {
+    let lastTimestamp: number | undefined;
+    const onRtp = (packet: OpusPacket) => {
+      const step = lastTimestamp === undefined ? FRAME_SAMPLES : (packet.timestamp - lastTimestamp) >>> 0;
+      lastTimestamp = packet.timestamp;
+      this.leg.sendOpus(packet.payload, { timestampIncrement: step === 0 || step > MAX_TIMESTAMP_STEP ? FRAME_SAMPLES : step });
+    };
+    other.on('rtp', onRtp);
+    return () => other.off('rtp', onRtp);
+  }
+}
+
+export class WebrtcMediaPlane implements MediaPlane {
+  constructor(private readonly options: WebrtcMediaPlaneOptions) {}
+
+  async answer(offer: string): Promise<{ leg: CallLeg; answer: string }> {
+    const leg = Leg.create(this.options.leg);
+    try {
+      const answer = await leg.acceptOffer(offer);
+      return { leg: new WebrtcCallLeg(leg, this.options), answer };
+    } catch (error) {
+      await leg.close();
+      throw error;
+    }
+  }
+}
