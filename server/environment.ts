@@ -9,6 +9,21 @@ const Environment = z.object({
   ADMIN_PASSWORD: z.string().min(8, 'ADMIN_PASSWORD must have at least 8 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_HOURS: z.coerce.number().positive().default(12),
+  /** Addresses announced to browsers for media, comma-separated; empty: 127.0.0.1 and this machine's. */
+  MEDIA_ADDRESSES: z
+    .string()
+    .default('')
+    .transform((list) => list.split(',').map((a) => a.trim()).filter(Boolean)),
+  MEDIA_PORT_MIN: z.coerce.number().int().min(1024).max(65535).optional(),
+  MEDIA_PORT_MAX: z.coerce.number().int().min(1024).max(65535).optional(),
+  PUBLIC_CALLS_MAX: z.coerce.number().int().min(0).default(10),
+  PUBLIC_CALLS_PER_ADDRESS: z.coerce.number().int().min(0).default(2),
+}).refine((env) => (env.MEDIA_PORT_MIN === undefined) === (env.MEDIA_PORT_MAX === undefined), {
+  message: 'set both MEDIA_PORT_MIN and MEDIA_PORT_MAX, or neither',
+  path: ['MEDIA_PORT_MIN'],
+}).refine((env) => env.MEDIA_PORT_MIN === undefined || env.MEDIA_PORT_MIN <= env.MEDIA_PORT_MAX!, {
+  message: 'MEDIA_PORT_MIN must not be above MEDIA_PORT_MAX',
+  path: ['MEDIA_PORT_MIN'],
 });
 export type Environment = z.infer<typeof Environment>;
 

@@ -3,17 +3,31 @@ import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CallHistory } from '../data/call-history.ts';
 import { ConfigStore } from '../data/config-store.ts';
 import { createDefaultConfig } from '../data/default-config.ts';
+import { defaultHoldMusic, ringbackTone } from '../media/audio/tones.ts';
+import { encodeOpusClip } from '../media/codec/opus-clip.ts';
+import { OPUS_SAMPLE_RATE } from '../media/codec/opus.ts';
+import { LoopTrack, Player } from '../media/player/player.ts';
+import { EspeakSynthesizer } from '../media/tts/espeak.ts';
+import { defaultAnnouncedAddresses } from '../media/webrtc/leg.ts';
 import { AdminAccounts } from './auth/admin-accounts.ts';
 import { LoginGuard } from './auth/login-guard.ts';
 import { generatePassword, hashPassword } from './auth/passwords.ts';
 import { Sessions } from './auth/sessions.ts';
 import { readEnvironment } from './environment.ts';
 import { createApp } from './http/app.ts';
+import { CallEngine } from './calls/call-engine.ts';
+import { PhoneRegistry } from './calls/phone-registry.ts';
 import { createLogger } from './logger.ts';
+import { PromptLibrary } from './media-plane/prompt-library.ts';
+import { WebrtcMediaPlane } from './media-plane/webrtc-media-plane.ts';
+import { attachSignaling } from './signaling/signaling-server.ts';
 
 const FIFTEEN_MINUTES = 15 * 60_000;
+/** socket.io heartbeat: a vanished browser is noticed within two of these. */
+const HEARTBEAT_MS = 4000;
 
 async function main(): Promise<void> {
   const env = readEnvironment();
@@ -29,9 +43,39 @@ async function main(): Promise<void> {
     return createDefaultConfig({ '101': await hashPassword(passwords['101']), '102': await hashPassword(passwords['102']) });
   });
   const sessions = await Sessions.open(dataDir, env.SESSION_HOURS * 3600_000);
+  const callHistory = await CallHistory.open(dataDir);
+
+  const speech = await EspeakSynthesizer.load();
+  const prompts = new PromptLibrary(speech);
+  prompts.use(store.production.config.settings.language);
+  store.onProductionChanged((production) => prompts.use(production.config.settings.language));
+  const player = new Player();
+  const ringback = new LoopTrack(encodeOpusClip(ringbackTone(OPUS_SAMPLE_RATE)));
+  const holdMusic = new LoopTrack(encodeOpusClip(defaultHoldMusic(OPUS_SAMPLE_RATE), { loudness: { mode: 'rms', targetDbfs: -24 } }));
+  const announcedAddresses = env.MEDIA_ADDRESSES.length > 0 ? env.MEDIA_ADDRESSES : defaultAnnouncedAddresses();
+  const media = new WebrtcMediaPlane({
+    leg: {
+      announcedAddresses,
+      portRange: env.MEDIA_PORT_MIN !== undefined ? [env.MEDIA_PORT_MIN, env.MEDIA_PORT_MAX!] : undefined,
+    },
+    player,
+    prompts,
+    ringback,
+    musicOnHold: () => holdMusic,
+  });
+  const phones = new PhoneRegistry();
+  const engine = new CallEngine({
+    media,
+    phones,
+    config: () => store.production.config,
+    history: callHistory,
+    logger,
+    publicLimits: { total: env.PUBLIC_CALLS_MAX, perAddress: env.PUBLIC_CALLS_PER_ADDRESS },
+  });
 
   const app = createApp({
     store,
+    callHistory,
     admins,
     sessions,
     accountGuard: new LoginGuard({ maxFailures: 5, lockMs: FIFTEEN_MINUTES }),
@@ -42,15 +86,19 @@ async function main(): Promise<void> {
     secureCookies: false,
   });
   const server = createServer(app);
+  const signaling = attachSignaling(server, { engine, phones, sessions, logger, heartbeatMs: HEARTBEAT_MS });
   server.listen(env.PORT, env.HOST, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : env.PORT;
-    logger.info({ port, dataDir, productionVersion: store.production.version }, `Switchboard listening on http://localhost:${port}/`);
+    logger.info({ port, dataDir, productionVersion: store.production.version, mediaAddresses: announcedAddresses }, `Switchboard listening on http://localhost:${port}/`);
     printFirstStartCredentials(port, generatedPassword, firstUserPasswords);
   });
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
+    engine.endAll();
+    player.close();
+    void signaling.close();
     server.close(() => process.exit(0));
     server.closeAllConnections();
     setTimeout(() => process.exit(0), 3000).unref();

@@ -4,6 +4,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CallHistory } from '../../data/call-history.ts';
 import type { ConfigStore } from '../../data/config-store.ts';
 import type { AdminAccounts } from '../auth/admin-accounts.ts';
 import type { LoginGuard } from '../auth/login-guard.ts';
@@ -11,11 +12,14 @@ import type { Sessions } from '../auth/sessions.ts';
 import type { Logger } from '../logger.ts';
 import { draftRoutes } from './draft-routes.ts';
 import { errorHandler, HttpError, notFound } from './errors.ts';
-import { loadSession, requireAdmin, sessionRoutes } from './session-routes.ts';
+import { phoneRoutes } from './phone-routes.ts';
+import { publicRoutes } from './public-routes.ts';
+import { loadSession, requireAdmin, requireSession, sessionRoutes } from './session-routes.ts';
 import { versionRoutes } from './version-routes.ts';
 
 export interface AppDeps {
   store: ConfigStore;
+  callHistory: CallHistory;
   admins: AdminAccounts;
   sessions: Sessions;
   accountGuard: LoginGuard;
@@ -49,6 +53,8 @@ export function createApp(deps: AppDeps): Express {
   const api = express.Router();
   api.use(requireJsonBody, express.json({ limit: JSON_BODY_LIMIT }), cookieParser(), loadSession(deps.sessions));
   api.use(sessionRoutes(deps));
+  api.use('/public', publicRoutes(deps.store));
+  api.use('/phone', requireSession, phoneRoutes(deps.callHistory));
   api.use('/draft', requireAdmin, draftRoutes(deps.store));
   api.use(requireAdmin, versionRoutes(deps.store));
   api.use(notFound);
@@ -60,7 +66,7 @@ export function createApp(deps: AppDeps): Express {
   return app;
 }
 
-/** Serves the built portal (and later the softphone and caller page) from dist/. */
+/** Serves the built apps from dist/: the portal (/portal/), the softphone (/phone/), the public caller page (/call/). */
 function clientApps(clientDir: string): express.Router {
   const router = express.Router();
   if (!existsSync(join(clientDir, 'portal', 'index.html'))) {
