@@ -96,6 +96,7 @@ export class CallEngine {
     call.answeredAt = this.#now();
     media.leg.onLost(() => this.#end(call, 'callee', 'connection-lost'));
     ringing.finish('answered');
+    this.#relayDigits(call);
     this.#connectMedia(call);
     this.#sendState(call);
     this.options.logger.info({ callId: call.id, answeredBy: ringing.userId }, 'call answered');
@@ -218,6 +219,19 @@ export class CallEngine {
       if (call.held.has(otherRole)) self.leg.hear({ type: 'music-on-hold' });
       else if (call.held.has(role)) self.leg.hear({ type: 'silence' });
       else self.leg.hear({ type: 'party', leg: other.leg });
+    }
+  }
+
+  /** Keys pressed on one side are logged and played to the other, as a PBX passes DTMF through. */
+  #relayDigits(call: Call): void {
+    const { caller, callee } = call;
+    if (!callee) return;
+    for (const [role, from, to] of [['caller', caller, callee], ['callee', callee, caller]] as const) {
+      from.leg.onDigit((digit) => {
+        if (call.ended) return;
+        this.options.logger.info({ callId: call.id, from: role, digit }, 'dtmf');
+        to.leg.sendDigits(digit);
+      });
     }
   }
 

@@ -25,6 +25,8 @@ export interface CallLeg {
   /** Plays a prompt once, then silence. Resolves when it has finished or was replaced (hear, close). */
   play(prompt: PromptName): Promise<void>;
   onDigit(listener: (digit: string) => void): () => void;
+  /** Plays DTMF digits to the browser as RFC 4733 events. */
+  sendDigits(digits: string): void;
   /** The media path was lost: the browser vanished or closed its connection. */
   onLost(listener: (reason: string) => void): () => void;
   close(): void;

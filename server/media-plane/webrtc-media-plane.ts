@@ -70,6 +70,10 @@ class WebrtcCallLeg implements CallLeg {
     return () => this.leg.off('dtmf', onDtmf);
   }
 
+  sendDigits(digits: string): void {
+    void this.leg.sendDtmf(digits).catch(() => {});
+  }
+
   onLost(listener: (reason: string) => void): () => void {
     const onClosed = (reason: string) => {
       if (reason !== 'local') listener(reason);

@@ -36,6 +36,12 @@ export class FakeLeg implements CallLeg {
     return () => this.#lostListeners.delete(listener);
   }
 
+  sentDigits = '';
+
+  sendDigits(digits: string): void {
+    this.sentDigits += digits;
+  }
+
   pressDigit(digit: string): void {
     for (const listener of this.#digitListeners) listener(digit);
   }

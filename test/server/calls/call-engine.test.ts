@@ -71,6 +71,12 @@ calls('an extension rings every phone of the user; the first answer wins and the
   assert.is(alice.lastUpdate()?.state, 'connected');
   assert.equal(bobLaptop.lastUpdate()?.peer, { name: 'Alice Martin', number: '101' });
 
+  media.legs[0]!.pressDigit('1');
+  media.legs[0]!.pressDigit('#');
+  media.legs[1]!.pressDigit('5');
+  assert.is(media.legs[1]!.sentDigits, '1#', "the caller's keys reach the callee");
+  assert.is(media.legs[0]!.sentDigits, '5');
+
   engine.hangup(alice, callId);
   assert.equal(alice.lastUpdate(), { callId, state: 'ended', reason: 'hangup' });
   assert.equal(bobLaptop.lastUpdate(), { callId, state: 'ended', reason: 'remote-hangup' });
