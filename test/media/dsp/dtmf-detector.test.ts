@@ -4,6 +4,7 @@ import { sineTone } from '../../../media/audio/wav.ts';
 import { DTMF_DIGITS, type DtmfDigit } from '../../../media/dtmf-digit.ts';
 import { DtmfDetector, type DetectedDtmfDigit } from '../../../media/dsp/dtmf-detector.ts';
 import { dtmfTone, type DtmfToneOptions } from '../../../media/dsp/dtmf-tone.ts';
+import { EspeakSynthesizer } from '../../../media/tts/espeak.ts';
 import { concat, seededRandom, whiteNoise, withNoise } from '../signal.ts';
 
 const test = suite('dsp/dtmf-detector');
@@ -110,6 +111,28 @@ test('pairs of tones that are not DTMF (3.5% off) give nothing', () => {
     const off = Float32Array.from(t, (s) => 0.25 * Math.sin(2 * Math.PI * 770 * k * s) + 0.25 * Math.sin(2 * Math.PI * 1336 * k * s));
     assert.is(detect(off).length, 0, `factor ${k}`);
   }
+});
+
+test('speech in four languages, digits and all, gives nothing (talk-off)', async () => {
+  const espeak = await EspeakSynthesizer.load();
+  const speech = concat(
+    ...[
+      ['fr', 'Bonjour, vous êtes bien sur la messagerie. Tapez 1, 2, 3, étoile ou dièse. Merci de votre appel !'],
+      ['en', 'Hello, please press one, two or three, star or pound. Sessions, services, successes. Thank you!'],
+      ['es', 'Hola, marque uno, dos o tres, asterisco o almohadilla. Gracias por su llamada.'],
+      ['de', 'Hallo, drücken Sie eins, zwei oder drei, Stern oder Raute. Vielen Dank für Ihren Anruf!'],
+    ].flatMap(([voice, text]) => [
+      espeak.synthesize(text!, { voice: voice! }),
+      espeak.synthesize(text!, { voice: voice!, variant: 'f3', pitch: 70 }),
+    ]),
+  );
+  assert.ok(speech.length > RATE * 30, 'at least 30 s of speech');
+  const found = detect(speech);
+  assert.is(found.length, 0, `detected ${digitsOf(found)}`);
+  // The same speech with a keyed digit in the middle still yields exactly that digit.
+  const half = Math.floor(speech.length / 2);
+  const mixed = concat(speech.subarray(0, half), dtmfTone('8', 60), speech.subarray(half));
+  assert.is(digitsOf(detect(mixed)), '8');
 });
 
 test.run();
