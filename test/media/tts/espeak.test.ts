@@ -124,20 +124,6 @@ test('close() makes further use throw', async () => {
   assert.throws(() => own.synthesize('hello', { voice: 'en' }), /closed/);
 });
 
-/** Energy of the sample-wise difference over the energy of both (0 identical, ~1 unrelated). */
-function relativeDifference(x: Float32Array, y: Float32Array): number {
-  const n = Math.max(x.length, y.length);
-  let difference = 0;
-  let energy = 0;
-  for (let i = 0; i < n; i++) {
-    const a = x[i] ?? 0;
-    const b = y[i] ?? 0;
-    difference += (a - b) ** 2;
-    energy += a * a + b * b;
-  }
-  return difference / energy;
-}
-
 /** Median fundamental frequency of the voiced 40 ms windows, by autocorrelation (80-400 Hz). */
 function medianPitchHz(pcm: Float32Array): number {
   const window = Math.round(SPEECH_SAMPLE_RATE * 0.04);
