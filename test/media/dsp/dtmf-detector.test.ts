@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { sineTone } from '../../../media/audio/wav.ts';
+import { OPUS_FRAME_SAMPLES, OpusDecoder, OpusEncoder } from '../../../media/codec/opus.ts';
 import { DTMF_DIGITS, type DtmfDigit } from '../../../media/dtmf-digit.ts';
 import { DtmfDetector, type DetectedDtmfDigit } from '../../../media/dsp/dtmf-detector.ts';
 import { dtmfTone, type DtmfToneOptions } from '../../../media/dsp/dtmf-tone.ts';
@@ -42,6 +43,19 @@ test('all 16 digits at 40/40 ms with white noise at 20 dB SNR', () => {
     const noisy = withNoise(keyed(DTMF_DIGITS, 40, 40, seed * 2.3), 20, seed);
     assert.is(digitsOf(detect(noisy)), ALL, `seed ${seed}`);
   }
+});
+
+test('all 16 digits at 40/40 ms survive an Opus round trip (tones sent through a voice channel)', () => {
+  const encoder = new OpusEncoder();
+  const decoder = new OpusDecoder();
+  const keyedDigits = withNoise(keyed(DTMF_DIGITS, 40, 40, 6), 30, 11);
+  const frames: Float32Array[] = [];
+  for (let i = 0; i + OPUS_FRAME_SAMPLES <= keyedDigits.length; i += OPUS_FRAME_SAMPLES) {
+    frames.push(decoder.decode(encoder.encode(keyedDigits.subarray(i, i + OPUS_FRAME_SAMPLES))));
+  }
+  encoder.close();
+  decoder.close();
+  assert.is(digitsOf(detect(concat(...frames))), ALL);
 });
 
 test('the same digit repeated with 40 ms pauses counts each press', () => {
