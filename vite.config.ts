@@ -9,6 +9,8 @@ const client = fileURLToPath(new URL('./client', import.meta.url));
 /** One line per page; the key names the page in the build output. */
 const pages: Record<string, string> = {
   portal: resolve(client, 'portal/index.html'),
+  phone: resolve(client, 'phone/index.html'),
+  call: resolve(client, 'call/index.html'),
 };
 
 export default defineConfig({

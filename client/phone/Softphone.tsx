@@ -1,0 +1,206 @@
+// The signed-in softphone: one card that is the dial pad, the history or the settings when idle,
+// the incoming call when one rings, and the call screen during a call.
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { CallScreen } from '../shared/CallScreen.tsx';
+import { HttpError } from '../shared/http.ts';
+import { saveMicrophoneId, savedMicrophoneId } from '../shared/microphone.ts';
+import { PhoneLine, type LineState } from '../shared/phone-line.ts';
+import { PhoneIcon, type PhoneIconName } from '../shared/PhoneIcon.tsx';
+import { Ringtone } from '../shared/ringtone.ts';
+import { exposeForTests } from '../shared/test-hook.ts';
+import { useLineState } from '../shared/use-line.ts';
+import { phoneApi, type PhoneSession, type UserHistory } from './api.ts';
+import { DialPanel } from './components/DialPanel.tsx';
+import { HistoryPanel } from './components/HistoryPanel.tsx';
+import { IncomingScreen } from './components/IncomingScreen.tsx';
+import { SettingsPanel } from './components/SettingsPanel.tsx';
+
+type Tab = 'keypad' | 'history' | 'settings';
+
+interface SoftphoneProps {
+  session: PhoneSession;
+  /** Back to the sign-in page, saying why when it was not the person's choice. */
+  onSignedOut(why: string | null): void;
+}
+
+const CONNECTION_WORDS: Record<LineState['connection'], string> = {
+  connecting: 'Connecting…',
+  online: 'Online',
+  reconnecting: 'Reconnecting…',
+  refused: 'Offline',
+};
+
+export function Softphone({ session, onSignedOut }: SoftphoneProps) {
+  const [microphoneId, setMicrophoneId] = useState(savedMicrophoneId);
+  const line = useMemo(() => new PhoneLine({ namespace: '/phone', microphoneId: savedMicrophoneId() }), []);
+  const ringtone = useMemo(() => new Ringtone(), []);
+  const state = useLineState(line);
+  const [tab, setTab] = useState<Tab>('keypad');
+  const [number, setNumber] = useState('');
+  const [history, setHistory] = useState<UserHistory | null>(null);
+  const [historyError, setHistoryError] = useState<string | null>(null);
+
+  useEffect(() => {
+    exposeForTests(line, ringtone);
+    return () => {
+      ringtone.stop();
+      line.close();
+    };
+  }, [line, ringtone]);
+
+  // The session ended elsewhere (signed out, expired): the PBX refuses the connection.
+  useEffect(() => {
+    if (state.connection === 'refused') onSignedOut('Your session has ended. Sign in again.');
+  }, [state.connection]);
+
+  const ringingCall = state.call ? undefined : state.ringing[0];
+  useEffect(() => {
+    if (ringingCall) ringtone.start();
+    else ringtone.stop();
+  }, [ringingCall !== undefined]);
+
+  const loadHistory = async () => {
+    try {
+      setHistory(await phoneApi.history());
+      setHistoryError(null);
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 401) return onSignedOut('Your session has ended. Sign in again.');
+      setHistoryError(error instanceof Error ? error.message : String(error));
+    }
+  };
+  useEffect(() => line.onHistoryChanged(() => void loadHistory()), [line]);
+  // Calls may have been missed while the connection was down: fetch again whenever it comes back.
+  useEffect(() => {
+    if (state.connection === 'online') void loadHistory();
+  }, [state.connection]);
+
+  // Looking at the history clears the missed-call badge (for every device of the user).
+  const unseenMissed = history?.unseenMissed ?? 0;
+  useEffect(() => {
+    if (tab !== 'history' || unseenMissed === 0) return;
+    phoneApi.markMissedSeen().then(
+      () => setHistory((current) => (current ? { ...current, unseenMissed: 0 } : current)),
+      () => undefined,
+    );
+  }, [tab, unseenMissed]);
+
+  const dial = (to: string) => {
+    setTab('keypad');
+    void line.dial(to);
+  };
+
+  const signOut = async () => {
+    ringtone.stop();
+    line.close();
+    await phoneApi.logout().catch(() => undefined);
+    onSignedOut(null);
+  };
+
+  const chooseMicrophone = (deviceId: string | null) => {
+    setMicrophoneId(deviceId);
+    saveMicrophoneId(deviceId);
+    void line.useMicrophone(deviceId);
+  };
+
+  const tabs: { id: Tab; label: string; icon: PhoneIconName }[] = [
+    { id: 'keypad', label: 'Keypad', icon: 'keypad' },
+    { id: 'history', label: 'History', icon: 'history' },
+    { id: 'settings', label: 'Settings', icon: 'settings' },
+  ];
+
+  return (
+    <div class="phone-app">
+      <header class="topbar phone-topbar">
+        <div class="brand phone-brand">
+          <span class="brand-mark" aria-hidden="true">
+            S
+          </span>
+          <span class="brand-name">Switchboard</span>
+          <span class="brand-product">Softphone</span>
+        </div>
+        <div class="topbar-actions">
+          <span class={`connection connection-${state.connection}`} data-testid="connection" role="status">
+            <span class="connection-dot" aria-hidden="true" />
+            {CONNECTION_WORDS[state.connection]}
+          </span>
+          <span class="topbar-divider" aria-hidden="true" />
+          <span class="account" title={`Extension ${session.extension}`}>
+            <span class="avatar" aria-hidden="true">
+              {session.name.slice(0, 1).toUpperCase()}
+            </span>
+            <span>
+              {session.name} <span class="muted">({session.extension})</span>
+            </span>
+          </span>
+          <button type="button" class="icon-button" aria-label="Sign out" title="Sign out" onClick={() => void signOut()}>
+            <PhoneIcon name="logout" />
+          </button>
+        </div>
+      </header>
+
+      <main class="phone-main">
+        {state.connection === 'reconnecting' && (
+          <div class="banner banner-error phone-banner" role="alert" data-testid="reconnecting">
+            The PBX cannot be reached. Reconnecting…
+          </div>
+        )}
+        <div class="phone-card">
+          {state.call ? (
+            <CallScreen
+              call={state.call}
+              onHangup={() => line.hangup()}
+              onMute={(muted) => line.setMuted(muted)}
+              onHold={(hold) => void line.setHold(hold)}
+              onDigits={(digits) => line.sendDigits(digits)}
+            />
+          ) : ringingCall ? (
+            <IncomingScreen
+              call={ringingCall}
+              ownExtension={session.extension}
+              onAnswer={() => void line.answer(ringingCall.callId)}
+              onReject={() => line.reject(ringingCall.callId)}
+            />
+          ) : (
+            <>
+              <nav class="phone-tabs" aria-label="Phone">
+                {tabs.map((t) => (
+                  <button
+                    key={t.id}
+                    type="button"
+                    class={`phone-tab${tab === t.id ? ' active' : ''}`}
+                    aria-current={tab === t.id ? 'page' : undefined}
+                    onClick={() => setTab(t.id)}
+                  >
+                    <PhoneIcon name={t.icon} size={16} />
+                    {t.label}
+                    {t.id === 'history' && unseenMissed > 0 && (
+                      <span class="missed-badge" data-testid="missed-badge" aria-label={`${unseenMissed} missed`}>
+                        {unseenMissed}
+                      </span>
+                    )}
+                  </button>
+                ))}
+              </nav>
+              {state.notice && (
+                <div class={`line-notice${state.notice.trouble ? ' line-notice-trouble' : ''}`} role="status" data-testid="line-notice">
+                  <span>{state.notice.text}</span>
+                  <button type="button" class="icon-button" aria-label="Dismiss" onClick={() => line.dismissNotice()}>
+                    ×
+                  </button>
+                </div>
+              )}
+              <div class="phone-panel">
+                {tab === 'keypad' && <DialPanel number={number} onNumber={setNumber} onCall={() => dial(number)} disabled={state.connection !== 'online'} />}
+                {tab === 'history' && <HistoryPanel history={history} error={historyError} canCall={state.connection === 'online'} onCallBack={(to) => { setNumber(to); dial(to); }} />}
+                {tab === 'settings' && <SettingsPanel session={session} microphoneId={microphoneId} onMicrophone={chooseMicrophone} onSignOut={() => void signOut()} />}
+              </div>
+            </>
+          )}
+        </div>
+        <p class="phone-foot muted small">
+          {state.call || ringingCall ? '\u00a0' : `Extension ${session.extension} · calls ring in every tab where you are signed in`}
+        </p>
+      </main>
+    </div>
+  );
+}
