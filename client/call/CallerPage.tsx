@@ -76,8 +76,8 @@ export function CallerPage() {
               <h1 class="caller-title">Call us from your browser</h1>
               <p class="muted caller-lead">No phone needed: your browser uses your microphone and speakers. It will ask to use the microphone.</p>
               {state.notice && (
-                <div class={`line-notice${state.notice.trouble ? ' line-notice-trouble' : ''}`} role="status" data-testid="line-notice">
-                  <span>{state.notice.text}</span>
+                <div class={`line-notice${state.notice.trouble ? ' line-notice-trouble' : ''}`} role="status">
+                  <span data-testid="line-notice">{state.notice.text}</span>
                   <button type="button" class="icon-button" aria-label="Dismiss" onClick={() => line.dismissNotice()}>
                     ×
                   </button>

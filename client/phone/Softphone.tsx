@@ -182,8 +182,8 @@ export function Softphone({ session, onSignedOut }: SoftphoneProps) {
                 ))}
               </nav>
               {state.notice && (
-                <div class={`line-notice${state.notice.trouble ? ' line-notice-trouble' : ''}`} role="status" data-testid="line-notice">
-                  <span>{state.notice.text}</span>
+                <div class={`line-notice${state.notice.trouble ? ' line-notice-trouble' : ''}`} role="status">
+                  <span data-testid="line-notice">{state.notice.text}</span>
                   <button type="button" class="icon-button" aria-label="Dismiss" onClick={() => line.dismissNotice()}>
                     ×
                   </button>

@@ -159,4 +159,130 @@ calls('3. DTMF: A presses 1 2 3 # and the PBX logs them, in order, from the call
   await A.phone.screenshot(SCREENSHOTS, 'phone-dtmf');
 });
 
+calls('mute: A mutes and B hears silence instead of 440 Hz; unmute brings it back', async ({ A, B }) => {
+  await A.phone.page.getByRole('button', { name: 'Mute', exact: true }).click();
+  await A.phone.page.getByRole('button', { name: 'Unmute', exact: true }).waitFor();
+  await new Promise((r) => setTimeout(r, 600));
+  const muted = summarize(await B.phone.listen(1200, [TONE.A]));
+  console.log(`B while A is muted: ${JSON.stringify(muted)}`);
+  assert.ok(muted.probeDb[0]! < -80, `no 440 Hz while muted: ${JSON.stringify(muted)}`);
+  await A.phone.page.getByRole('button', { name: 'Unmute', exact: true }).click();
+  await new Promise((r) => setTimeout(r, 600));
+  assertHears(await B.phone.listen(1200, [TONE.A, TONE.B]), TONE.A, TONE.B, 'B after unmute');
+});
+
+/** Waits until the page has a call id (the PBX took the call), then listens until the call ends. */
+async function listenToPrompt(phone: SoftphonePage): Promise<AudioSnapshot[]> {
+  await waitFor('the PBX to take the call', () => phone.state(), (state) => !!state.call?.callId);
+  return phone.listen(5000, []);
+}
+
+/** Speech: several snapshots clearly above silence. */
+function assertHeardSpeech(snapshots: AudioSnapshot[], who: string): void {
+  const loud = snapshots.filter((s) => s.rmsDb > -45).length;
+  console.log(`${who}: ${loud} of ${snapshots.length} snapshots above -45 dBFS; ${JSON.stringify(summarize(snapshots))}`);
+  assert.ok(loud >= 5, `${who} heard a prompt: ${loud} loud snapshots of ${snapshots.length}`);
+}
+
+calls('5. busy: while A and B talk, C calls B, hears the busy prompt, and the call ends busy', async ({ A, B, C }) => {
+  await C.phone.dialTyped('102');
+  assertHeardSpeech(await listenToPrompt(C.phone), 'C');
+  assert.is(await C.phone.waitForNotice('The line is busy', 15_000), 'The line is busy');
+  await C.phone.screenshot(SCREENSHOTS, 'phone-busy');
+  assert.match(await waitForText(A.phone.callStatus, 'Connected'), 'Connected', 'A and B still talk');
+  assert.is(await B.phone.ringing(), false, 'B never rang');
+});
+
+calls('8a. A hangs up: B sees that the other side hung up', async ({ A, B }) => {
+  await A.phone.hangUp();
+  assert.is(await A.phone.waitForNotice('Call ended'), 'Call ended');
+  assert.is(await B.phone.waitForNotice('The other side hung up'), 'The other side hung up');
+  assert.is((await B.phone.state()).call, null);
+  await B.phone.screenshot(SCREENSHOTS, 'phone-remote-hangup');
+});
+
+calls('4. unknown number: A dials 555, hears a prompt, and the call ends "not in service"', async ({ A }) => {
+  await A.phone.dialTyped('555');
+  assertHeardSpeech(await listenToPrompt(A.phone), 'A');
+  assert.is(await A.phone.waitForNotice('not in service', 15_000), 'This number is not in service');
+  await A.phone.screenshot(SCREENSHOTS, 'phone-not-in-service');
+});
+
+calls('6. two tabs signed in as 102 both ring; the first to answer wins, the other stops', async ({ server, A, B }) => {
+  const second = await SoftphonePage.open(B.context, server.url);
+  try {
+    await second.waitOnline(); // the browser's session cookie signs the second tab in
+    await A.phone.dialTyped('102');
+    for (const tab of [B.phone, second]) {
+      assert.is(await tab.waitForIncoming(), 'Alice Martin');
+      await waitFor('the tab rings', () => tab.ringing(), (ringing) => ringing);
+    }
+    await second.answer();
+    await second.waitForStatus('Connected');
+    await waitFor('the first tab stops ringing', () => B.phone.ringing(), (ringing) => !ringing);
+    assert.is(await B.phone.incoming.count(), 0, 'no incoming call shown in the first tab');
+    assert.is(await B.phone.waitForNotice('Answered on another device'), 'Answered on another device');
+    await B.phone.screenshot(SCREENSHOTS, 'phone-answered-elsewhere');
+    await second.waitForAudio();
+    assertHears(await second.listen(1500, [TONE.A, TONE.B]), TONE.A, TONE.B, 'second tab of B');
+    await A.phone.hangUp();
+    await second.waitForNotice('The other side hung up');
+  } finally {
+    await second.page.close();
+  }
+});
+
+calls('7. the public caller page calls the main line: 101 answers and both hear each other', async ({ server, A, C }) => {
+  const caller = await CallerPage.open(C.context, server.url);
+  try {
+    await caller.screenshot(SCREENSHOTS, 'call-page');
+    await caller.callListed('Main line');
+    assert.is(await A.phone.waitForIncoming(), 'Web caller');
+    await caller.waitForStatus('Ringing');
+    await A.phone.screenshot(SCREENSHOTS, 'phone-incoming-from-web');
+    await A.phone.answer();
+    await caller.waitForStatus('Connected');
+    await Promise.all([caller.waitForAudio(), A.phone.waitForAudio()]);
+    await new Promise((r) => setTimeout(r, 500));
+    const [heardByCaller, heardByA] = await Promise.all([caller.listen(2000, [TONE.A, TONE.C]), A.phone.listen(2000, [TONE.C, TONE.A])]);
+    assertHears(heardByCaller, TONE.A, TONE.C, 'web caller');
+    assertHears(heardByA, TONE.C, TONE.A, 'A from the web caller');
+    await caller.openCallKeypad();
+    await caller.screenshot(SCREENSHOTS, 'call-page-in-call');
+    await caller.hangUp();
+    await A.phone.waitForNotice('The other side hung up');
+
+    await caller.callTyped('102');
+    assert.is(await caller.waitForNotice('can only dial incoming numbers'), 'The public caller page can only dial incoming numbers');
+    await caller.screenshot(SCREENSHOTS, 'call-page-extension-refused');
+  } finally {
+    await caller.page.close();
+  }
+});
+
+calls('8b. a call B did not answer is a missed call: badge, then the history marks it and the badge clears', async ({ A, B }) => {
+  assert.is(await B.phone.missedBadge(), 0, 'no missed call yet');
+  await A.phone.dialTyped('102');
+  await B.phone.waitForIncoming();
+  await A.phone.waitForStatus('Ringing');
+  await A.phone.hangUp();
+  assert.is(await B.phone.waitForNotice('Missed call'), 'Missed call from Alice Martin');
+  assert.is(await B.phone.ringing(), false);
+  await waitFor('the missed-call badge', () => B.phone.missedBadge(), (count) => count === 1);
+  await B.phone.screenshot(SCREENSHOTS, 'phone-missed-badge');
+  await B.phone.openTab('History');
+  const entries = B.phone.page.getByTestId('history-entry');
+  await waitForText(entries.first(), 'Missed call');
+  assert.is(await entries.first().getAttribute('data-missed'), 'true');
+  assert.match((await entries.first().textContent()) ?? '', 'Alice Martin');
+  // Case 1 (answered by B), case 6 (answered in the second tab), and this missed one.
+  assert.is(await entries.count(), 3);
+  assert.is(await entries.locator('xpath=self::*[@data-missed="true"]').count(), 1);
+  await waitFor('the badge clears', () => B.phone.missedBadge(), (count) => count === 0);
+  await B.phone.screenshot(SCREENSHOTS, 'phone-history');
+  await A.phone.openTab('History');
+  await waitForText(A.phone.page.getByTestId('history'), 'not answered');
+  await A.phone.screenshot(SCREENSHOTS, 'phone-history-outgoing');
+});
+
 calls.run();
