@@ -24,7 +24,11 @@ export interface CallLeg {
   hear(source: LegSource): void;
   /** Plays a prompt once, then silence. Resolves when it has finished or was replaced (hear, close). */
   play(prompt: PromptName): Promise<void>;
-  onDigit(listener: (digit: string) => void): () => void;
+  /**
+   * Keys pressed on the phone (RFC 4733 events). With `inBand`, tones sent as sound are detected
+   * too, which costs decoding: ask for it only while waiting for keys (menus, voicemail).
+   */
+  onDigit(listener: (digit: string) => void, options?: { inBand?: boolean }): () => void;
   /** Plays DTMF digits to the browser as RFC 4733 events. */
   sendDigits(digits: string): void;
   /** The media path was lost: the browser vanished or closed its connection. */

@@ -1,5 +1,6 @@
 // The real media plane behind the call engine's ports: one werift Leg per browser, prompts and
 // loops from the shared Player, and the other party relayed packet by packet without decoding.
+import { OpusDtmfListener } from '../../media/dsp/opus-dtmf-listener.ts';
 import { Leg, type LegOptions, type OpusPacket } from '../../media/webrtc/leg.ts';
 import type { LoopTrack, Player } from '../../media/player/player.ts';
 import type { CallLeg, LegSource, MediaPlane, PromptName } from '../calls/ports.ts';
@@ -8,6 +9,8 @@ import type { PromptLibrary } from './prompt-library.ts';
 const FRAME_SAMPLES = 960;
 /** A jump in the sender's timestamps beyond this is a new stream, not a pause: count one frame. */
 const MAX_TIMESTAMP_STEP = 48_000 * 5;
+/** A key reported both as an RFC 4733 event and as sound within this time is one press. */
+const SAME_PRESS_MS = 250;
 
 export interface WebrtcMediaPlaneOptions {
   leg: LegOptions;
@@ -27,6 +30,10 @@ class WebrtcCallLeg implements CallLeg {
   readonly #send = (frame: Uint8Array) => {
     this.leg.sendOpus(frame);
   };
+  readonly #digitListeners = new Set<(digit: string) => void>();
+  readonly #inBandListeners = new Set<(digit: string) => void>();
+  #inBand: { listener: OpusDtmfListener; stop: () => void } | null = null;
+  #lastDigit = { digit: '', atMs: -Infinity, inBand: false };
 
   constructor(
     readonly leg: Leg,
@@ -64,10 +71,19 @@ class WebrtcCallLeg implements CallLeg {
     await playback.done;
   }
 
-  onDigit(listener: (digit: string) => void): () => void {
-    const onDtmf = ({ digit }: { digit: string }) => listener(digit);
-    this.leg.on('dtmf', onDtmf);
-    return () => this.leg.off('dtmf', onDtmf);
+  onDigit(listener: (digit: string) => void, options: { inBand?: boolean } = {}): () => void {
+    if (this.#digitListeners.size === 0) this.leg.on('dtmf', this.#onEventDigit);
+    this.#digitListeners.add(listener);
+    if (options.inBand) {
+      this.#inBandListeners.add(listener);
+      this.#startInBand();
+    }
+    return () => {
+      this.#digitListeners.delete(listener);
+      this.#inBandListeners.delete(listener);
+      if (this.#digitListeners.size === 0) this.leg.off('dtmf', this.#onEventDigit);
+      if (this.#inBandListeners.size === 0) this.#stopInBand();
+    };
   }
 
   sendDigits(digits: string): void {
@@ -85,7 +101,36 @@ class WebrtcCallLeg implements CallLeg {
   close(): void {
     this.#stopSource();
     this.#stopSource = () => {};
+    this.#stopInBand();
+    this.#digitListeners.clear();
+    this.#inBandListeners.clear();
     void this.leg.close();
+  }
+
+  readonly #onEventDigit = ({ digit }: { digit: string }) => this.#deliverDigit(digit, false, this.#digitListeners);
+
+  #deliverDigit(digit: string, inBand: boolean, listeners: Set<(digit: string) => void>): void {
+    const now = performance.now();
+    const last = this.#lastDigit;
+    if (last.digit === digit && last.inBand !== inBand && now - last.atMs < SAME_PRESS_MS) return;
+    this.#lastDigit = { digit, atMs: now, inBand };
+    for (const listener of [...listeners]) listener(digit);
+  }
+
+  #startInBand(): void {
+    if (this.#inBand) return;
+    const listener = new OpusDtmfListener();
+    const onRtp = (packet: OpusPacket) => {
+      for (const digit of listener.push(packet.payload)) this.#deliverDigit(digit, true, this.#inBandListeners);
+    };
+    this.leg.on('rtp', onRtp);
+    this.#inBand = { listener, stop: () => this.leg.off('rtp', onRtp) };
+  }
+
+  #stopInBand(): void {
+    this.#inBand?.stop();
+    this.#inBand?.listener.close();
+    this.#inBand = null;
   }
 
   /** Sends the other leg's packets on as they come; this leg renumbers them into its own stream. */
