@@ -16,7 +16,7 @@ interface PublicNumber {
 
 const CONNECTION_WORDS: Record<LineState['connection'], string> = {
   connecting: 'Connecting…',
-  online: 'Ready to call',
+  online: 'Online',
   reconnecting: 'Reconnecting…',
   refused: 'Unavailable',
 };

@@ -198,7 +198,7 @@ export function Softphone({ session, onSignedOut }: SoftphoneProps) {
           )}
         </div>
         <p class="phone-foot muted small">
-          {state.call || ringingCall ? '\u00a0' : `Extension ${session.extension} · calls ring in every tab where you are signed in`}
+          {state.call || ringingCall ? '\u00a0' : 'Calls ring in every tab where you are signed in.'}
         </p>
       </main>
     </div>

@@ -146,6 +146,11 @@ export class CallSession {
     this.#microphone = microphone;
   }
 
+  /** The device the call's microphone track comes from. */
+  get microphoneDeviceId(): string | null {
+    return this.#microphone.getAudioTracks()[0]?.getSettings().deviceId ?? null;
+  }
+
   get canSendDigits(): boolean {
     return !this.#closed && !!this.#sender.dtmf?.canInsertDTMF;
   }

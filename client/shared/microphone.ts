@@ -25,13 +25,24 @@ export function saveMicrophoneId(deviceId: string | null): void {
   }
 }
 
-/** The microphones the browser lists; labels stay empty until the page has been allowed a microphone once. */
-export async function listMicrophones(): Promise<Microphone[]> {
-  if (!navigator.mediaDevices?.enumerateDevices) return [];
-  const devices = await navigator.mediaDevices.enumerateDevices();
-  return devices
-    .filter((device) => device.kind === 'audioinput' && device.deviceId !== '')
-    .map((device, index) => ({ deviceId: device.deviceId, label: device.label || `Microphone ${index + 1}` }));
+export interface MicrophoneList {
+  microphones: Microphone[];
+  /** Microphones the browser hides (no id, no name) until the page is allowed to use one. */
+  hidden: number;
+}
+
+/** The microphones the browser lists. */
+export async function listMicrophones(): Promise<MicrophoneList> {
+  if (!navigator.mediaDevices?.enumerateDevices) return { microphones: [], hidden: 0 };
+  // Chromium also lists its "default" and "communications" aliases: "Browser default" stands for them.
+  const inputs = (await navigator.mediaDevices.enumerateDevices()).filter(
+    (device) => device.kind === 'audioinput' && device.deviceId !== 'default' && device.deviceId !== 'communications',
+  );
+  const visible = inputs.filter((device) => device.deviceId !== '');
+  return {
+    microphones: visible.map((device, index) => ({ deviceId: device.deviceId, label: device.label || `Microphone ${index + 1}` })),
+    hidden: inputs.length - visible.length,
+  };
 }
 
 /** A refusal from getUserMedia, with a sentence the person can act on. */

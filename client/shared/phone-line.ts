@@ -74,8 +74,11 @@ export class PhoneLine {
     const socket = connectSignaling(options.namespace);
     this.#socket = socket;
     socket.on('connect', () => this.#set({ connection: 'online', refusal: null }));
-    socket.on('disconnect', () => {
+    socket.on('disconnect', (reason) => {
       if (this.#closed) return;
+      // socket.io retries by itself except when the server closed the connection; ask again then
+      // (a refused session then shows as "refused").
+      if (reason === 'io server disconnect') socket.connect();
       // The PBX ends the calls of a phone that disconnects, and stops ringing it.
       if (this.#state.call) this.#finish({ text: 'Connection to the PBX lost: the call ended', trouble: true, reason: 'connection-lost' });
       this.#set({ connection: 'reconnecting', ringing: [] });
@@ -83,7 +86,7 @@ export class PhoneLine {
     socket.on('connect_error', (error) => {
       // socket.io gives up only when the server refused us (no session): retrying would not help.
       if (!socket.active) this.#set({ connection: 'refused', refusal: error.message });
-      else if (this.#state.connection !== 'connecting') this.#set({ connection: 'reconnecting' });
+      else this.#set({ connection: 'reconnecting' });
     });
     socket.on('incoming', (call) => {
       if (this.#state.ringing.some((c) => c.callId === call.callId)) return;

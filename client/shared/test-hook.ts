@@ -15,6 +15,8 @@ export interface SoftphoneProbe {
   inboundAudio(): Promise<InboundAudioStats | null>;
   outboundAudio(): Promise<OutboundAudioStats | null>;
   canSendDigits(): boolean;
+  /** The device the call in progress takes its microphone from. */
+  microphoneDeviceId(): string | null;
 }
 
 declare global {
@@ -36,5 +38,6 @@ export function exposeForTests(line: PhoneLine, ringtone: Ringtone | null): void
     inboundAudio: () => session().inboundAudio(),
     outboundAudio: () => session().outboundAudio(),
     canSendDigits: () => line.session?.canSendDigits ?? false,
+    microphoneDeviceId: () => session().microphoneDeviceId,
   };
 }

@@ -15,6 +15,7 @@ import { ApiClient } from '../support/api-client.ts';
 import { launchBrowser } from '../support/browser.ts';
 import {
   CallerPage,
+  launchBrowserRefusingMicrophone,
   setUpUsers,
   shareDominatedBy,
   SoftphonePage,
@@ -56,7 +57,8 @@ calls.before(async (ctx) => {
   ]);
   const open = async (hz: number): Promise<Party> => {
     const browser = await launchBrowser({ fakeMicrophoneWav: await writeToneWav(ctx.wavDir, hz) });
-    const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+    // As a person who allowed the microphone for good: the browser then lists its devices by name.
+    const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, permissions: ['microphone'] });
     return { browser, context, phone: await SoftphonePage.open(context, ctx.server.url) };
   };
   [ctx.A, ctx.B, ctx.C] = await Promise.all([open(TONE.A), open(TONE.B), open(TONE.C)]);
@@ -81,15 +83,32 @@ function assertHears(snapshots: AudioSnapshot[], hz: number, otherHz: number, wh
   assert.ok(summary.probeDb[0]! - summary.probeDb[1]! >= 20, `${who}: ${hz} Hz at least 20 dB above ${otherHz} Hz: ${describe(snapshots)}`);
 }
 
-calls('sign-in: a wrong password says so; the phones of A and B sign in', async ({ server, A, B, C }) => {
+calls('sign-in: wrong password and locked phone say so; A, B and C sign in', async ({ server, A, B, C }) => {
   await A.phone.signIn('101', 'not-the-password');
-  await waitForText(A.phone.page.getByTestId('login-error'), 'Wrong extension or password.');
+  assert.is(await waitForText(A.phone.page.getByTestId('login-error'), 'Wrong'), 'Wrong extension or password.');
   await A.phone.screenshot(SCREENSHOTS, 'phone-sign-in-error');
+  const stranger = new ApiClient(server.url);
+  for (let i = 0; i < 5; i++) assert.is((await stranger.post('/api/phone/session', { extension: '104', password: 'guess' })).status, 401);
+  await A.phone.signIn('104', 'guess');
+  assert.match(await waitForText(A.phone.page.getByTestId('login-error'), 'locked'), /^Too many wrong passwords: this phone is locked until \d\d:\d\d\. Try again later\.$/);
+  await A.phone.screenshot(SCREENSHOTS, 'phone-sign-in-locked');
   await A.phone.signInOnline('101', PASSWORD['101']);
   await B.phone.signInOnline('102', PASSWORD['102']);
   await C.phone.signInOnline('103', PASSWORD['103']);
   await A.phone.screenshot(SCREENSHOTS, 'phone-idle');
-  void server;
+});
+
+calls('a browser that refuses the microphone: the page says how to allow it, and nothing is dialled', async ({ server }) => {
+  const browser = await launchBrowserRefusingMicrophone();
+  try {
+    const caller = await CallerPage.open(await browser.newContext({ viewport: { width: 1100, height: 800 } }), server.url);
+    await caller.callListed('Main line');
+    assert.match(await caller.waitForNotice('Microphone'), /^Microphone access is blocked\. Allow the microphone for this site/);
+    assert.is((await caller.state()).call, null);
+    await caller.screenshot(SCREENSHOTS, 'call-page-microphone-refused');
+  } finally {
+    await browser.close();
+  }
 });
 
 calls('1. A calls B: B rings with Alice, answers, each hears the other', async ({ A, B }) => {
@@ -283,6 +302,41 @@ calls('8b. a call B did not answer is a missed call: badge, then the history mar
   await A.phone.openTab('History');
   await waitForText(A.phone.page.getByTestId('history'), 'not answered');
   await A.phone.screenshot(SCREENSHOTS, 'phone-history-outgoing');
+});
+
+calls('settings: the microphone chosen is remembered in this browser', async ({ server, C }) => {
+  await C.phone.openTab('Settings');
+  const select = C.phone.page.getByLabel('Microphone');
+  const options = await waitFor(
+    'the microphones listed',
+    () => select.locator('option').evaluateAll((nodes) => nodes.map((n) => ({ value: (n as HTMLOptionElement).value, label: n.textContent ?? '' }))),
+    (list) => list.length >= 2,
+  );
+  assert.is(options[0]!.label, 'Browser default');
+  const device = options[options.length - 1]!;
+  assert.match(device.label, /^Fake Audio Input/);
+  await select.selectOption(device.value);
+  await C.phone.screenshot(SCREENSHOTS, 'phone-settings');
+  await C.phone.page.reload();
+  await C.phone.waitOnline();
+  await C.phone.openTab('Settings');
+  // The list comes from the browser a moment after the tab opens; the saved choice is then selected.
+  await waitFor('the saved microphone selected', () => C.phone.page.getByLabel('Microphone').inputValue(), (value) => value === device.value);
+  // A call now opens that very device, and the PBX hears it (a prompt comes back to prove the media flows).
+  await C.phone.dialTyped('556');
+  await waitFor('the call to start', () => C.phone.state(), (state) => !!state.call?.callId);
+  const track = await C.phone.page.evaluate(() => window.__softphone!.microphoneDeviceId());
+  assert.is(track, device.value);
+  await C.phone.waitForNotice('not in service', 15_000);
+  void server;
+});
+
+calls('lost server: the phone says it is reconnecting', async ({ server, A }) => {
+  await A.phone.openTab('Keypad');
+  await server.stop();
+  await waitForText(A.phone.page.getByTestId('reconnecting'), 'Reconnecting…');
+  assert.is(await waitForText(A.phone.page.getByTestId('connection'), 'Reconnecting'), 'Reconnecting…');
+  await A.phone.screenshot(SCREENSHOTS, 'phone-reconnecting');
 });
 
 calls.run();

@@ -3,18 +3,31 @@
 // page's measurement hook (window.__softphone) to check what each party really hears.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import type { AudioSnapshot } from '../../client/shared/audio-meter.ts';
 import type { InboundAudioStats } from '../../client/shared/call-session.ts';
 import type { LineState } from '../../client/shared/phone-line.ts';
 import { encodeWavPcm16, sineTone } from '../../media/audio/wav.ts';
 import type { ApiClient } from './api-client.ts';
+import { chromiumPath } from './browser.ts';
 
 /** Writes a 30 s sine tone as a WAV for a fake microphone; returns its path. */
 export async function writeToneWav(dir: string, frequencyHz: number): Promise<string> {
   const path = join(dir, `tone-${frequencyHz}.wav`);
   await writeFile(path, encodeWavPcm16(sineTone(frequencyHz, 30, 48_000), 48_000));
   return path;
+}
+
+/**
+ * A Chromium that asks before giving a page the microphone, as a person's browser does; headless,
+ * nobody answers, so getUserMedia fails with NotAllowedError: a real refusal, not a stub.
+ */
+export async function launchBrowserRefusingMicrophone(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--use-fake-device-for-media-stream'],
+  });
 }
 
 /** Gives existing users known passwords and adds new ones, then applies the draft (as an admin). */
@@ -195,7 +208,7 @@ export class CallerPage extends PhonePage {
     page.setDefaultTimeout(10_000);
     page.on('pageerror', (error) => console.error('caller page error:', error.message));
     await page.goto(`${baseUrl}/call/`);
-    await waitForText(page.getByTestId('connection'), 'Ready to call');
+    await waitForText(page.getByTestId('connection'), 'Online');
     return new CallerPage(page);
   }
 
