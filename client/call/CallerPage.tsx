@@ -30,7 +30,15 @@ export function CallerPage() {
 
   useEffect(() => {
     exposeForTests(line, null);
-    return () => line.close();
+    // Closing the tab ends the call: the browser asks first.
+    const confirmLeaving = (event: BeforeUnloadEvent) => {
+      if (line.state.call) event.preventDefault();
+    };
+    window.addEventListener('beforeunload', confirmLeaving);
+    return () => {
+      window.removeEventListener('beforeunload', confirmLeaving);
+      line.close();
+    };
   }, [line]);
 
   useEffect(() => {

@@ -42,7 +42,13 @@ export function Softphone({ session, onSignedOut }: SoftphoneProps) {
 
   useEffect(() => {
     exposeForTests(line, ringtone);
+    // Closing the tab ends its call: the browser asks first.
+    const confirmLeaving = (event: BeforeUnloadEvent) => {
+      if (line.state.call) event.preventDefault();
+    };
+    window.addEventListener('beforeunload', confirmLeaving);
     return () => {
+      window.removeEventListener('beforeunload', confirmLeaving);
       ringtone.stop();
       line.close();
     };

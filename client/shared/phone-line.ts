@@ -8,6 +8,9 @@ import { MicrophoneError } from './microphone.ts';
 import { connectSignaling, request, SignalingTimeout, type SignalingNamespace, type SignalingSocket } from './signaling.ts';
 import { endReasonInWords, isTroubleReason, partyName } from './words.ts';
 
+/** How long a notice that is not about trouble stays up. */
+const NOTICE_FADES_AFTER_MS = 12_000;
+
 export type ConnectionState = 'connecting' | 'online' | 'reconnecting' | 'refused';
 
 export interface CurrentCall {
@@ -328,6 +331,13 @@ export class PhoneLine {
 
   #set(partial: Partial<LineState>): void {
     this.#state = { ...this.#state, ...partial };
+    const notice = partial.notice;
+    if (notice && !notice.trouble) {
+      // Ordinary news ("Call ended") fades; trouble stays until read and dismissed, or the next call.
+      setTimeout(() => {
+        if (this.#state.notice === notice) this.#set({ notice: null });
+      }, NOTICE_FADES_AFTER_MS);
+    }
     for (const listener of this.#listeners) listener(this.#state);
   }
 }

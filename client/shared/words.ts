@@ -13,7 +13,7 @@ export function endReasonInWords(reason: EndReason | undefined): string {
     case 'busy':
       return 'The line is busy';
     case 'no-answer':
-      return 'No answer';
+      return 'Not available (no answer)';
     case 'not-in-service':
       return 'This number is not in service';
     case 'unavailable':

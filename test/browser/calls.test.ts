@@ -54,6 +54,8 @@ calls.before(async (ctx) => {
   await admin.loginAdmin(ctx.server.adminPassword);
   await setUpUsers(admin, { '101': PASSWORD['101'], '102': PASSWORD['102'] }, [
     { name: 'Carol Petit', email: 'carol@example.com', extension: '103', password: PASSWORD['103'] },
+    // Never signed in anywhere: calls to 105 find no phone.
+    { name: 'Dan Lefort', email: 'dan@example.com', extension: '105', password: 'dan-secret' },
   ]);
   const open = async (hz: number): Promise<Party> => {
     const browser = await launchBrowser({ fakeMicrophoneWav: await writeToneWav(ctx.wavDir, hz) });
@@ -225,6 +227,12 @@ calls('4. unknown number: A dials 555, hears a prompt, and the call ends "not in
   assertHeardSpeech(await listenToPrompt(A.phone), 'A');
   assert.is(await A.phone.waitForNotice('not in service', 15_000), 'This number is not in service');
   await A.phone.screenshot(SCREENSHOTS, 'phone-not-in-service');
+});
+
+calls('not available: A calls 105, whose phone is not signed in anywhere, and hears the prompt', async ({ A }) => {
+  await A.phone.dialTyped('105');
+  assertHeardSpeech(await listenToPrompt(A.phone), 'A');
+  assert.is(await A.phone.waitForNotice('Not available', 15_000), 'Not available (no answer)');
 });
 
 calls('6. two tabs signed in as 102 both ring; the first to answer wins, the other stops', async ({ server, A, B }) => {
