@@ -11,7 +11,8 @@ import {
   type MediaStreamTrack,
   type RTCRtpTransceiver,
 } from 'werift';
-import { DtmfDetector, digitToEvent, serializeTelephoneEvent, type DetectedDigit } from './dtmf.ts';
+import { isDtmfDigit, type DtmfDigit } from '../dtmf-digit.ts';
+import { TelephoneEventReceiver, telephoneEventPackets } from '../rtp/telephone-event.ts';
 import { OutgoingRtpStream } from './outgoing-stream.ts';
 import { sendDtlsCloseNotify, sendRtpWithCodec, withoutFallbackStunServer } from './werift-internals.ts';
 import { isUsableCandidate, keepUsableCandidates, withoutRtcpFeedback } from './sdp.ts';
@@ -62,7 +63,8 @@ export type LegCloseReason =
 
 export interface LegEvents {
   rtp: [packet: OpusPacket];
-  dtmf: [digit: DetectedDigit];
+  /** A key pressed on the phone (RFC 4733 event), reported once, when the key goes down. */
+  dtmf: [key: { digit: DtmfDigit }];
   connected: [];
   closed: [reason: LegCloseReason];
 }
@@ -92,7 +94,6 @@ const PACKET_INTERVAL_MS = 20;
 /** Payload types the PBX offers; when answering, the browser's are used. Chromium's numbers. */
 const OFFERED_OPUS_PAYLOAD_TYPE = 111;
 const OFFERED_TELEPHONE_EVENT_PAYLOAD_TYPE = 126;
-const DTMF_VOLUME = 10;
 
 /** 127.0.0.1 and the machine's non-internal IPv4 addresses. */
 export function defaultAnnouncedAddresses(): string[] {
@@ -108,7 +109,7 @@ export class Leg extends EventEmitter<LegEvents> {
   readonly #transceiver: RTCRtpTransceiver;
   readonly #options: Required<Pick<LegOptions, 'connectTimeoutMs' | 'mediaTimeoutMs'>>;
   readonly #outgoing = new OutgoingRtpStream({ clockRate: CLOCK_RATE });
-  readonly #dtmfDetectors = new Map<number, DtmfDetector>();
+  readonly #dtmfReceivers = new Map<number, TelephoneEventReceiver>();
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #wakeSleepers = new Set<() => void>();
   #stats: LegStats = { opusPacketsReceived: 0, opusPacketsSent: 0, dtmfPacketsReceived: 0, dtmfPacketsSent: 0 };
@@ -259,17 +260,15 @@ export class Leg extends EventEmitter<LegEvents> {
    * Resolves when the last digit has been sent, or at once if the leg closes meanwhile.
    */
   sendDtmf(digits: string, options: SendDtmfOptions = {}): Promise<void> {
-    const events = [...digits].map((digit) => {
-      const event = digitToEvent(digit);
-      if (event === undefined) throw new Error(`Leg: not a DTMF digit: ${JSON.stringify(digit)}`);
-      return event;
-    });
+    const keys = [...digits.toUpperCase()];
+    const invalid = keys.find((key) => !isDtmfDigit(key));
+    if (invalid !== undefined) return Promise.reject(new Error(`Leg: not a DTMF digit: ${JSON.stringify(invalid)}`));
     const durationMs = options.durationMs ?? 100;
     const gapMs = options.gapMs ?? 70;
     const run = async () => {
-      for (const event of events) {
+      for (const key of keys as DtmfDigit[]) {
         if (!this.connected) return;
-        await this.#playTelephoneEvent(event, durationMs);
+        await this.#playKey(key, durationMs);
         await this.#sleep(gapMs);
       }
     };
@@ -319,7 +318,7 @@ export class Leg extends EventEmitter<LegEvents> {
     // negotiated; send with the one matching Opus's clock, receive on all of them.
     const events = codecs.filter((codec) => codec.mimeType.toLowerCase() === 'audio/telephone-event');
     this.#telephoneEvent = events.find((codec) => codec.clockRate === CLOCK_RATE) ?? events[0];
-    for (const codec of events) this.#dtmfDetectors.set(codec.payloadType, new DtmfDetector(codec.clockRate));
+    for (const codec of events) this.#dtmfReceivers.set(codec.payloadType, new TelephoneEventReceiver());
   }
 
   #receiveFrom(track: MediaStreamTrack): void {
@@ -332,10 +331,11 @@ export class Leg extends EventEmitter<LegEvents> {
         this.emit('rtp', { payload, sequenceNumber: header.sequenceNumber, timestamp: header.timestamp, marker: header.marker });
         return;
       }
-      const detector = this.#dtmfDetectors.get(header.payloadType);
-      if (!detector) return;
+      const receiver = this.#dtmfReceivers.get(header.payloadType);
+      if (!receiver) return;
       this.#stats.dtmfPacketsReceived++;
-      for (const digit of detector.push(header.timestamp, payload)) this.emit('dtmf', digit);
+      const key = receiver.receive(payload, header.timestamp);
+      if (key) this.emit('dtmf', { digit: key.digit });
     });
     track.onReceiveRtcp.subscribe(() => {
       this.#lastActivityMs = performance.now();
@@ -367,44 +367,28 @@ export class Leg extends EventEmitter<LegEvents> {
     this.emit('connected');
   }
 
-  async #playTelephoneEvent(event: number, durationMs: number): Promise<void> {
+  /** One key press: its RFC 4733 packets on their schedule, in place of the audio meanwhile. */
+  async #playKey(digit: DtmfDigit, durationMs: number): Promise<void> {
     const codec = this.#telephoneEvent;
     if (!codec) throw new Error('Leg: the browser did not negotiate telephone-event');
-    const samplesPerMs = codec.clockRate / 1000;
-    const total = Math.max(1, Math.round(durationMs / PACKET_INTERVAL_MS)) * PACKET_INTERVAL_MS * samplesPerMs;
-    const step = PACKET_INTERVAL_MS * samplesPerMs;
+    const packets = telephoneEventPackets(digit, { durationMs, clockRate: codec.clockRate, packetIntervalMs: PACKET_INTERVAL_MS });
     this.#sendingDtmf = true;
     const timestamp = this.#outgoing.beginEvent(FRAME_SAMPLES);
     const started = performance.now();
     try {
-      let duration = step;
-      for (let packet = 0; ; packet++) {
-        const end = duration >= total;
-        // The end packet goes out three times (RFC 4733 2.5.1.4): a lost end would stretch the tone.
-        for (let copy = 0; copy < (end ? 3 : 1); copy++) {
-          this.#sendTelephoneEvent(codec, timestamp, packet === 0 && copy === 0, { event, end, volume: DTMF_VOLUME, duration });
-        }
-        if (end || !this.connected) break;
-        duration += step;
-        // Drift-corrected: the n-th update goes out n intervals after the start.
-        await this.#sleep(started + (packet + 1) * PACKET_INTERVAL_MS - performance.now());
+      for (const packet of packets) {
+        // Drift-corrected: each packet is due at its offset from the key going down.
+        const wait = started + packet.sendAtMs - performance.now();
+        if (wait > 1) await this.#sleep(wait);
+        if (!this.connected) break;
+        const header = new RtpHeader({ payloadType: codec.payloadType, sequenceNumber: this.#outgoing.eventPacket(), timestamp, marker: packet.marker });
+        sendRtpWithCodec(this.#transceiver.sender, codec, new RtpPacket(header, asBuffer(packet.payload)));
+        this.#stats.dtmfPacketsSent++;
       }
     } finally {
-      this.#outgoing.endEvent(timestamp, Math.round(total * (CLOCK_RATE / codec.clockRate)));
+      this.#outgoing.endEvent(timestamp, Math.round((durationMs * CLOCK_RATE) / 1000));
       this.#sendingDtmf = false;
     }
-  }
-
-  #sendTelephoneEvent(
-    codec: RTCRtpCodecParameters,
-    timestamp: number,
-    marker: boolean,
-    event: Parameters<typeof serializeTelephoneEvent>[0],
-  ): void {
-    if (!this.connected) return;
-    const header = new RtpHeader({ payloadType: codec.payloadType, sequenceNumber: this.#outgoing.eventPacket(), timestamp, marker });
-    sendRtpWithCodec(this.#transceiver.sender, codec, new RtpPacket(header, serializeTelephoneEvent(event)));
-    this.#stats.dtmfPacketsSent++;
   }
 
   #setTimer(callback: () => void, ms: number): NodeJS.Timeout {
