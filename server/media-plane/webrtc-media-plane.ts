@@ -1,14 +1,13 @@
 // The real media plane behind the call engine's ports: one werift Leg per browser, prompts and
-// loops from the shared Player, and the other party relayed packet by packet without decoding.
+// loops from the shared Player, and the other party relayed packet by packet without decoding
+// (a `Relay` per direction, so hold can silence one direction alone).
 import { OpusDtmfListener } from '../../media/dsp/opus-dtmf-listener.ts';
+import { Relay } from '../../media/webrtc/bridge.ts';
 import { Leg, type LegOptions, type OpusPacket } from '../../media/webrtc/leg.ts';
 import type { LoopTrack, Player } from '../../media/player/player.ts';
 import type { CallLeg, LegSource, MediaPlane, PromptName } from '../calls/ports.ts';
 import type { PromptLibrary } from './prompt-library.ts';
 
-const FRAME_SAMPLES = 960;
-/** A jump in the sender's timestamps beyond this is a new stream, not a pause: count one frame. */
-const MAX_TIMESTAMP_STEP = 48_000 * 5;
 /** A key reported both as an RFC 4733 event and as sound within this time is one press. */
 const SAME_PRESS_MS = 250;
 
@@ -57,9 +56,11 @@ class WebrtcCallLeg implements CallLeg {
       case 'music-on-hold':
         this.#stopSource = this.options.player.listen(this.options.musicOnHold(), this.#send);
         return;
-      case 'party':
-        this.#stopSource = this.#relayFrom((source.leg as WebrtcCallLeg).leg);
+      case 'party': {
+        const relay = new Relay((source.leg as WebrtcCallLeg).leg, this.leg);
+        this.#stopSource = () => relay.close();
         return;
+      }
     }
   }
 
@@ -131,18 +132,6 @@ class WebrtcCallLeg implements CallLeg {
     this.#inBand?.stop();
     this.#inBand?.listener.close();
     this.#inBand = null;
-  }
-
-  /** Sends the other leg's packets on as they come; this leg renumbers them into its own stream. */
-  #relayFrom(other: Leg): () => void {
-    let lastTimestamp: number | undefined;
-    const onRtp = (packet: OpusPacket) => {
-      const step = lastTimestamp === undefined ? FRAME_SAMPLES : (packet.timestamp - lastTimestamp) >>> 0;
-      lastTimestamp = packet.timestamp;
-      this.leg.sendOpus(packet.payload, { timestampIncrement: step === 0 || step > MAX_TIMESTAMP_STEP ? FRAME_SAMPLES : step });
-    };
-    other.on('rtp', onRtp);
-    return () => other.off('rtp', onRtp);
   }
 }
 
