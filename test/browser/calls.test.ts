@@ -143,9 +143,11 @@ calls('2. B holds: A hears music instead of B; B resumes: A hears B again', asyn
   await B.phone.waitForStatus('On hold');
   await A.phone.waitForStatus('Held by the other party');
   await new Promise((r) => setTimeout(r, 600));
-  const held = await A.phone.listen(2500, [TONE.B]);
+  const [held, holder] = await Promise.all([A.phone.listen(2500, [TONE.B]), B.phone.listen(2500, [TONE.A])]);
   const heldSummary = summarize(held);
-  console.log(`A while held: ${JSON.stringify(heldSummary)} (before: ${JSON.stringify(before)})`);
+  const holderSummary = summarize(holder);
+  console.log(`A while held: ${JSON.stringify(heldSummary)} (before: ${JSON.stringify(before)}); B holding: ${JSON.stringify(holderSummary)}`);
+  assert.ok(holderSummary.medianRmsDb < -60, `B, who holds, hears silence: ${JSON.stringify(holderSummary)}`);
   assert.ok(heldSummary.medianRmsDb > -50, `A hears music, not silence: ${JSON.stringify(heldSummary)}`);
   assert.ok(shareDominatedBy(held, TONE.B) < 0.2, `B's tone is gone: ${describe(held)}`);
   assert.ok(heldSummary.probeDb[0]! <= before.probeDb[0]! - 20, `880 Hz at least 20 dB lower than before: ${heldSummary.probeDb[0]} vs ${before.probeDb[0]}`);
