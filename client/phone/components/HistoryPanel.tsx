@@ -1,7 +1,7 @@
 // The user's calls, newest first: missed ones in red, each with a button to call back.
 import type { HistoryEntry, UserHistory } from '../api.ts';
 import { PhoneIcon } from '../../shared/PhoneIcon.tsx';
-import { durationInWords, numberInWords, whenInWords } from '../../shared/words.ts';
+import { durationInWords, whenInWords } from '../../shared/words.ts';
 
 interface HistoryPanelProps {
   history: UserHistory | null;
@@ -23,7 +23,8 @@ export function HistoryPanel({ history, error, onCallBack, canCall }: HistoryPan
   return (
     <ul class="history" aria-label="Call history" data-testid="history">
       {history.entries.map((entry) => {
-        const name = entry.peerName || numberInWords(entry.peerNumber);
+        // Outgoing entries carry what was dialled, which may be no extension at all: shown as dialled.
+        const name = entry.peerName || entry.peerNumber;
         const icon = entry.missed ? 'missed' : entry.direction === 'incoming' ? 'incoming' : 'outgoing';
         return (
           <li key={entry.callId} class={`history-entry${entry.missed ? ' history-missed' : ''}`} data-testid="history-entry" data-missed={entry.missed ? 'true' : 'false'}>
@@ -38,7 +39,9 @@ export function HistoryPanel({ history, error, onCallBack, canCall }: HistoryPan
               </span>
             </span>
             <span class="history-when small muted">{whenInWords(entry.at)}</span>
-            {entry.peerNumber !== 'web' && (
+            {entry.peerNumber === 'web' ? (
+              <span class="history-call-none" aria-hidden="true" />
+            ) : (
               <button type="button" class="icon-button history-call" aria-label={`Call ${name}`} title={`Call ${name}`} disabled={!canCall} onClick={() => onCallBack(entry.peerNumber)}>
                 <PhoneIcon name="phone" size={16} />
               </button>
