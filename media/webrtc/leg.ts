@@ -154,7 +154,7 @@ export class Leg extends EventEmitter<LegEvents> {
         video: [],
       },
       headerExtensions: { audio: [], video: [] },
-      // werift's default asks a public STUN server, which stalls gathering on a closed network.
+      // werift's default is Google's STUN server; none here (and see withoutFallbackStunServer).
       iceServers: options.iceServers ?? [],
       // Only the announced addresses: werift would otherwise add every interface but loopback.
       iceUseIpv4: false,
