@@ -84,6 +84,7 @@ async function main(): Promise<void> {
     clientDir: fileURLToPath(new URL('../dist', import.meta.url)),
     sessionHours: env.SESSION_HOURS,
     secureCookies: false,
+    status: () => ({ activeCalls: engine.activeCalls, openLegs: media.openLegs, playerListeners: player.listenerCount }),
   });
   const server = createServer(app);
   const signaling = attachSignaling(server, { engine, phones, sessions, logger, heartbeatMs: HEARTBEAT_MS });

@@ -14,6 +14,7 @@ import { draftRoutes } from './draft-routes.ts';
 import { errorHandler, HttpError, notFound } from './errors.ts';
 import { phoneRoutes } from './phone-routes.ts';
 import { publicRoutes } from './public-routes.ts';
+import { statusRoutes, type PbxStatus } from './status-routes.ts';
 import { loadSession, requireAdmin, requireSession, sessionRoutes } from './session-routes.ts';
 import { versionRoutes } from './version-routes.ts';
 
@@ -29,6 +30,7 @@ export interface AppDeps {
   clientDir: string;
   sessionHours: number;
   secureCookies: boolean;
+  status: () => PbxStatus;
 }
 
 const JSON_BODY_LIMIT = '100kb';
@@ -56,7 +58,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/public', publicRoutes(deps.store));
   api.use('/phone', requireSession, phoneRoutes(deps.callHistory));
   api.use('/draft', requireAdmin, draftRoutes(deps.store));
-  api.use(requireAdmin, versionRoutes(deps.store));
+  api.use(requireAdmin, versionRoutes(deps.store), statusRoutes(deps.status));
   api.use(notFound);
   app.use('/api', api);
 

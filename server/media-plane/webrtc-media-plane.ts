@@ -136,10 +136,19 @@ class WebrtcCallLeg implements CallLeg {
 }
 
 export class WebrtcMediaPlane implements MediaPlane {
+  readonly #openLegs = new Set<Leg>();
+
   constructor(private readonly options: WebrtcMediaPlaneOptions) {}
+
+  /** Legs not closed yet: after every call has ended this must be 0 (the leak test checks it). */
+  get openLegs(): number {
+    return this.#openLegs.size;
+  }
 
   async answer(offer: string): Promise<{ leg: CallLeg; answer: string }> {
     const leg = Leg.create(this.options.leg);
+    this.#openLegs.add(leg);
+    leg.once('closed', () => this.#openLegs.delete(leg));
     try {
       const answer = await leg.acceptOffer(offer);
       return { leg: new WebrtcCallLeg(leg, this.options), answer };
