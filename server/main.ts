@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { CallHistory } from '../data/call-history.ts';
 import { ConfigStore } from '../data/config-store.ts';
 import { createDefaultConfig } from '../data/default-config.ts';
-import { defaultHoldMusic, ringbackTone } from '../media/audio/tones.ts';
+import { beepTone, defaultHoldMusic, ringbackTone } from '../media/audio/tones.ts';
 import { encodeOpusClip } from '../media/codec/opus-clip.ts';
 import { OPUS_SAMPLE_RATE } from '../media/codec/opus.ts';
 import { LoopTrack, Player } from '../media/player/player.ts';
@@ -62,6 +62,12 @@ async function main(): Promise<void> {
     prompts,
     ringback,
     musicOnHold: () => holdMusic,
+    beep: encodeOpusClip(beepTone(OPUS_SAMPLE_RATE)),
+    // Audio messages get their audio with the audio-messages feature; until then greetings fall back to the default.
+    audioMessageClip: () => null,
+    recordingClip: async (path) => {
+      throw new Error(`Playing recordings by phone is not available yet (${path})`);
+    },
   });
   const phones = new PhoneRegistry();
   const engine = new CallEngine({

@@ -13,6 +13,18 @@ export function ringbackTone(sampleRate: number): Float32Array {
   return samples;
 }
 
+/** The voicemail beep: 1 kHz for 0.4 s, with short ramps so it does not click. */
+export function beepTone(sampleRate: number): Float32Array {
+  const length = Math.round(0.4 * sampleRate);
+  const ramp = Math.round(0.005 * sampleRate);
+  const samples = new Float32Array(length);
+  for (let i = 0; i < length; i++) {
+    const envelope = Math.min(1, i / ramp, (length - i) / ramp);
+    samples[i] = 0.4 * envelope * Math.sin((2 * Math.PI * 1000 * i) / sampleRate);
+  }
+  return samples;
+}
+
 /** A chord progression (C, Am, F, G) of soft bell-like arpeggios: 16 s that loop seamlessly. */
 export function defaultHoldMusic(sampleRate: number): Float32Array {
   const chords = [

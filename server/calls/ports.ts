@@ -7,8 +7,44 @@ import type { CallUpdate, IncomingCall } from '../signaling/protocol.ts';
 export type { CallRecord };
 
 /** The voice prompts the engine can ask for; the media side speaks them in the global language. */
-export const PROMPTS = ['not-in-service', 'busy', 'not-available', 'not-available-yet', 'goodbye'] as const;
+export const PROMPTS = [
+  'not-in-service',
+  'busy',
+  'not-available',
+  'not-available-yet',
+  'goodbye',
+  'voicemail-greeting',
+  'mailbox-full',
+  'message-too-long',
+  'message-saved',
+] as const;
 export type PromptName = (typeof PROMPTS)[number];
+
+/** Something a leg can play once: a spoken prompt, a tone, or a stored recording. */
+export type Playable =
+  | { type: 'prompt'; name: PromptName }
+  | { type: 'beep' }
+  /** An audio message of the configuration (a greeting); falls back to nothing if it has no audio. */
+  | { type: 'audio-message'; audioMessageId: string }
+  /** A stored voicemail message (an Ogg Opus file), e.g. when a user listens by phone. */
+  | { type: 'recording'; path: string };
+
+export interface RecordingResult {
+  /** Audio length written, in milliseconds. */
+  durationMs: number;
+  /** How much of the end was silence (the caller stopped talking), in milliseconds. */
+  trailingSilenceMs: number;
+}
+
+/** What a leg's caller says, written to an Ogg Opus file as it arrives (no decoding of the audio kept). */
+export interface ActiveRecording {
+  /** Called once the caller has been silent for the `silenceSeconds` the recording was started with. */
+  onSilence(listener: () => void): void;
+  /** Milliseconds recorded so far. */
+  readonly elapsedMs: number;
+  /** Stops, flushes and closes the file. */
+  stop(): Promise<RecordingResult>;
+}
 
 /** What a leg's browser hears. Switching is seamless: the leg owns its RTP numbering. */
 export type LegSource =
@@ -24,6 +60,10 @@ export interface CallLeg {
   hear(source: LegSource): void;
   /** Plays a prompt once, then silence. Resolves when it has finished or was replaced (hear, close). */
   play(prompt: PromptName): Promise<void>;
+  /** Plays anything playable once, then silence; resolves like play(). */
+  playItem(item: Playable): Promise<void>;
+  /** Starts writing what the browser sends to `path` (Ogg Opus), flushed at least every second. */
+  record(path: string, options: { silenceSeconds: number }): Promise<ActiveRecording>;
   /**
    * Keys pressed on the phone (RFC 4733 events). With `inBand`, tones sent as sound are detected
    * too, which costs decoding: ask for it only while waiting for keys (menus, voicemail).
@@ -53,6 +93,27 @@ export interface PhoneEndpoint {
   incoming(call: IncomingCall): void;
   update(update: CallUpdate): void;
   historyChanged(): void;
+}
+
+/** Caller details stored with a voicemail message. */
+export interface MessageDetails {
+  callerName: string;
+  callerNumber: string;
+  /** The extension or incoming number the caller dialled. */
+  dialled: string;
+  startedAt: string;
+}
+
+/** Where the engine leaves voicemail messages; the store writes files and metadata, then notifies. */
+export interface VoicemailDeposit {
+  /** The box holds its maximum number of messages. */
+  isFull(boxId: string): boolean;
+  /** Reserves a message: its metadata is stored as "recording" first, so a crash can be repaired. */
+  begin(boxId: string, details: MessageDetails): Promise<{ messageId: string; audioPath: string }>;
+  /** The recording is complete: the message becomes new, and the box's owner is notified. */
+  commit(messageId: string, durationMs: number): Promise<void>;
+  /** Too short, or nothing recorded: the message and its file are removed. */
+  discard(messageId: string): Promise<void>;
 }
 
 export interface CallHistorySink {

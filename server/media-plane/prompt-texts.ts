@@ -33,4 +33,28 @@ export const PROMPT_TEXTS: Record<PromptName, Record<Language, string>> = {
     es: 'Adiós.',
     de: 'Auf Wiederhören.',
   },
+  'voicemail-greeting': {
+    en: 'The person you are calling is not available. Please leave a message after the tone. Press the pound key when you have finished.',
+    fr: "Votre correspondant n'est pas disponible. Laissez-lui un message après le bip sonore. Appuyez sur la touche dièse lorsque vous avez terminé.",
+    es: 'La persona a la que llama no está disponible. Deje su mensaje después de la señal. Pulse la tecla almohadilla cuando haya terminado.',
+    de: 'Der gewünschte Gesprächspartner ist nicht erreichbar. Bitte hinterlassen Sie eine Nachricht nach dem Signalton. Drücken Sie die Rautetaste, wenn Sie fertig sind.',
+  },
+  'mailbox-full': {
+    en: 'This voicemail box is full and cannot take any more messages. Goodbye.',
+    fr: 'Cette messagerie est pleine et ne peut plus recevoir de messages. Au revoir.',
+    es: 'Este buzón de voz está lleno y no admite más mensajes. Adiós.',
+    de: 'Diese Mailbox ist voll und kann keine weiteren Nachrichten aufnehmen. Auf Wiederhören.',
+  },
+  'message-too-long': {
+    en: 'You have reached the maximum message length. Your message has been recorded. Goodbye.',
+    fr: 'Vous avez atteint la durée maximale du message. Votre message a été enregistré. Au revoir.',
+    es: 'Ha alcanzado la duración máxima del mensaje. Su mensaje ha sido grabado. Adiós.',
+    de: 'Sie haben die maximale Nachrichtenlänge erreicht. Ihre Nachricht wurde aufgezeichnet. Auf Wiederhören.',
+  },
+  'message-saved': {
+    en: 'Your message has been recorded. Goodbye.',
+    fr: 'Votre message a été enregistré. Au revoir.',
+    es: 'Su mensaje ha sido grabado. Adiós.',
+    de: 'Ihre Nachricht wurde aufgezeichnet. Auf Wiederhören.',
+  },
 };

@@ -4,8 +4,10 @@
 import { OpusDtmfListener } from '../../media/dsp/opus-dtmf-listener.ts';
 import { Relay } from '../../media/webrtc/bridge.ts';
 import { Leg, type LegOptions, type OpusPacket } from '../../media/webrtc/leg.ts';
+import type { OpusClip } from '../../media/codec/opus-clip.ts';
 import type { LoopTrack, Player } from '../../media/player/player.ts';
-import type { CallLeg, LegSource, MediaPlane, PromptName } from '../calls/ports.ts';
+import { Recorder } from '../../media/recorder/recorder.ts';
+import type { ActiveRecording, CallLeg, LegSource, MediaPlane, Playable, PromptName } from '../calls/ports.ts';
 import type { PromptLibrary } from './prompt-library.ts';
 
 /** A key reported both as an RFC 4733 event and as sound within this time is one press. */
@@ -18,6 +20,11 @@ export interface WebrtcMediaPlaneOptions {
   ringback: LoopTrack;
   /** The music on hold in force now (it changes when new music is applied). */
   musicOnHold: () => LoopTrack;
+  beep: OpusClip;
+  /** The audio of an audio message, or null when it has none (yet). */
+  audioMessageClip: (audioMessageId: string) => OpusClip | null;
+  /** A stored recording (Ogg Opus file) as a clip. */
+  recordingClip: (path: string) => Promise<OpusClip>;
 }
 
 let nextLeg = 1;
@@ -64,12 +71,48 @@ class WebrtcCallLeg implements CallLeg {
     }
   }
 
-  async play(prompt: PromptName): Promise<void> {
+  play(prompt: PromptName): Promise<void> {
+    return this.playItem({ type: 'prompt', name: prompt });
+  }
+
+  async playItem(item: Playable): Promise<void> {
     this.#stopSource();
+    this.#stopSource = () => {};
     if (this.closed) return;
-    const playback = this.options.player.play(this.options.prompts.clip(prompt), this.#send);
+    const clip = await this.#clipOf(item);
+    if (!clip || this.closed) return;
+    const playback = this.options.player.play(clip, this.#send);
     this.#stopSource = () => playback.stop();
     await playback.done;
+  }
+
+  async record(path: string, options: { silenceSeconds: number }): Promise<ActiveRecording> {
+    const recorder = await Recorder.toFile(path, { silenceSeconds: options.silenceSeconds, comments: { TITLE: 'Voicemail' } });
+    const onRtp = (packet: OpusPacket) => recorder.push(packet.payload, packet.timestamp);
+    this.leg.on('rtp', onRtp);
+    return {
+      onSilence: (listener) => recorder.onSilence(listener),
+      get elapsedMs() {
+        return recorder.elapsedMs;
+      },
+      stop: () => {
+        this.leg.off('rtp', onRtp);
+        return recorder.close();
+      },
+    };
+  }
+
+  #clipOf(item: Playable): OpusClip | null | Promise<OpusClip> {
+    switch (item.type) {
+      case 'prompt':
+        return this.options.prompts.clip(item.name);
+      case 'beep':
+        return this.options.beep;
+      case 'audio-message':
+        return this.options.audioMessageClip(item.audioMessageId);
+      case 'recording':
+        return this.options.recordingClip(item.path);
+    }
   }
 
   onDigit(listener: (digit: string) => void, options: { inBand?: boolean } = {}): () => void {

@@ -1,7 +1,52 @@
 // Fakes of the call engine's ports: legs that remember what they were told to play, phones that
 // remember what they were sent, a history kept in memory.
-import type { CallLeg, CallRecord, LegSource, MediaPlane, PhoneEndpoint, PromptName } from '../../server/calls/ports.ts';
+import type {
+  ActiveRecording,
+  CallLeg,
+  CallRecord,
+  LegSource,
+  MediaPlane,
+  PhoneEndpoint,
+  Playable,
+  PromptName,
+  RecordingResult,
+} from '../../server/calls/ports.ts';
 import type { CallUpdate, IncomingCall } from '../../server/signaling/protocol.ts';
+
+/** A recording the test drives: the caller "speaks" for a while, then goes quiet. */
+export class FakeRecording implements ActiveRecording {
+  elapsedMs = 0;
+  /** Ms of silence at the end so far. */
+  trailingSilenceMs = 0;
+  stopped = false;
+  #silenceListeners: (() => void)[] = [];
+
+  constructor(
+    readonly path: string,
+    readonly silenceSeconds: number,
+  ) {}
+
+  onSilence(listener: () => void): void {
+    this.#silenceListeners.push(listener);
+  }
+
+  speak(ms: number): void {
+    this.elapsedMs += ms;
+    this.trailingSilenceMs = 0;
+  }
+
+  /** The caller says nothing for the box's silence time: the recording reports it. */
+  goQuiet(): void {
+    this.elapsedMs += this.silenceSeconds * 1000;
+    this.trailingSilenceMs += this.silenceSeconds * 1000;
+    for (const listener of this.#silenceListeners) listener();
+  }
+
+  async stop(): Promise<RecordingResult> {
+    this.stopped = true;
+    return { durationMs: this.elapsedMs, trailingSilenceMs: this.trailingSilenceMs };
+  }
+}
 
 export class FakeLeg implements CallLeg {
   closed = false;
@@ -20,10 +65,24 @@ export class FakeLeg implements CallLeg {
     this.heard.push(source.type === 'party' ? `party:${source.leg.id}` : source.type);
   }
 
-  async play(prompt: PromptName): Promise<void> {
-    this.heard.push(`prompt:${prompt}`);
+  recordings: FakeRecording[] = [];
+
+  play(prompt: PromptName): Promise<void> {
+    return this.playItem({ type: 'prompt', name: prompt });
+  }
+
+  async playItem(item: Playable): Promise<void> {
+    const label =
+      item.type === 'prompt' ? `prompt:${item.name}` : item.type === 'beep' ? 'beep' : item.type === 'audio-message' ? `audio:${item.audioMessageId}` : `recording:${item.path}`;
+    this.heard.push(label);
     await new Promise((resolve) => setTimeout(resolve, 5));
     this.heard.push('silence');
+  }
+
+  async record(path: string, options: { silenceSeconds: number }): Promise<FakeRecording> {
+    const recording = new FakeRecording(path, options.silenceSeconds);
+    this.recordings.push(recording);
+    return recording;
   }
 
   onDigit(listener: (digit: string) => void): () => void {
