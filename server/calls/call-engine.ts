@@ -8,7 +8,7 @@ import type { AnswerRequest, CallId, DialRequest, EndReason, Party } from '../si
 import { Call, type Role, type Side } from './call.ts';
 import { planDestination, planNotInService, resolveDialled, type RingOutcome, type Step } from './flow.ts';
 import type { PhoneRegistry } from './phone-registry.ts';
-import type { CallHistorySink, MediaPlane, PhoneEndpoint } from './ports.ts';
+import type { CallHistorySink, MediaPlane, PhoneEndpoint, VoicemailDeposit } from './ports.ts';
 
 export interface PublicCallLimits {
   /** Concurrent calls from the public caller page, all addresses together. */
@@ -23,6 +23,7 @@ export interface CallEngineOptions {
   /** The production configuration in force now. */
   config: () => PbxConfig;
   history: CallHistorySink;
+  voicemail: VoicemailDeposit;
   logger: Logger;
   publicLimits: PublicCallLimits;
   now?: () => Date;
@@ -159,6 +160,9 @@ export class CallEngine {
         case 'hangup':
           this.#end(call, 'pbx', step.reason);
           return;
+        case 'voicemail':
+          await this.#leaveMessage(call, step.boxId);
+          return;
         case 'ring': {
           const outcome = await this.#ring(call, step.userId, step.seconds);
           if (outcome === 'answered' || call.ended) return;
@@ -205,6 +209,51 @@ export class CallEngine {
     });
   }
 
+  /** The caller leaves a message: greeting, beep, recording until hang-up, #, silence or the max length. */
+  async #leaveMessage(call: Call, boxId: string): Promise<void> {
+    const box = this.options.config().voicemailBoxes.find((b) => b.id === boxId && b.enabled);
+    const leg = call.caller.leg;
+    if (!box) {
+      await leg.play('not-available');
+      return this.#end(call, 'pbx', 'unavailable');
+    }
+    call.caller.endpoint.update({ callId: call.id, state: 'connected', peer: { name: `Voicemail of ${box.name}`, number: call.dialled } });
+    if (this.options.voicemail.isFull(box.id)) {
+      await leg.play('mailbox-full');
+      return this.#end(call, 'pbx', 'unavailable');
+    }
+    const greeted = box.greeting.type === 'audio' && (await leg.playItem({ type: 'audio-message', audioMessageId: box.greeting.audioMessageId }));
+    if (!greeted && !call.ended) await leg.play('voicemail-greeting');
+    if (!call.ended) await leg.playItem({ type: 'beep' });
+    if (call.ended) return;
+
+    const { limits } = box;
+    const { messageId, audioPath } = await this.options.voicemail.begin(box.id, {
+      callerName: call.caller.party.name,
+      callerNumber: call.caller.party.number,
+      dialled: call.dialled,
+      startedAt: this.#now().toISOString(),
+    });
+    const recording = await leg.record(audioPath, { silenceSeconds: limits.silenceEndSeconds });
+    const cleanups: (() => void)[] = [];
+    const ending = await new Promise<'hangup' | 'pound' | 'silence' | 'max-length'>((resolve) => {
+      cleanups.push(leg.onDigit((digit) => digit === '#' && resolve('pound'), { inBand: true }));
+      cleanups.push(this.#startTimer(() => resolve('max-length'), limits.maxMessageSeconds * 1000));
+      recording.onSilence(() => resolve('silence'));
+      call.onEnded(() => resolve('hangup'));
+    });
+    for (const cleanup of cleanups) cleanup();
+    const result = await recording.stop();
+    const durationMs = ending === 'silence' ? result.durationMs - result.trailingSilenceMs : result.durationMs;
+    const kept = durationMs >= limits.minMessageSeconds * 1000;
+    if (kept) await this.options.voicemail.commit(messageId, durationMs);
+    else await this.options.voicemail.discard(messageId);
+    this.options.logger.info({ callId: call.id, boxId: box.id, messageId, ending, durationMs, kept }, 'voicemail message');
+    if (call.ended) return;
+    await leg.play(ending === 'max-length' ? 'message-too-long' : kept ? 'message-saved' : 'goodbye');
+    this.#end(call, 'pbx', 'hangup');
+  }
+
   // --- media and state ---
 
   /** Who hears what: the other party, or hold music when the other side holds, or silence. */
@@ -245,7 +294,7 @@ export class CallEngine {
 
   #end(call: Call, by: Role | 'pbx', reason: EndReason): void {
     if (call.ended) return;
-    call.endReason = reason;
+    call.markEnded(reason);
     call.ringing?.finish('no-answer');
     for (const role of ['caller', 'callee'] as const) {
       const side = call.side(role);

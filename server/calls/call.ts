@@ -29,6 +29,7 @@ export class Call {
   readonly held = new Set<Role>();
   answeredAt: Date | null = null;
   endReason: EndReason | null = null;
+  readonly #endListeners: (() => void)[] = [];
 
   constructor(
     readonly id: CallId,
@@ -39,6 +40,19 @@ export class Call {
 
   get ended(): boolean {
     return this.endReason !== null;
+  }
+
+  /** Runs `listener` when the call ends (at once if it already has). */
+  onEnded(listener: () => void): void {
+    if (this.ended) listener();
+    else this.#endListeners.push(listener);
+  }
+
+  /** Marks the call ended and tells whoever waits on it. */
+  markEnded(reason: EndReason): void {
+    if (this.ended) return;
+    this.endReason = reason;
+    for (const listener of this.#endListeners.splice(0)) listener();
   }
 
   get connected(): boolean {

@@ -1,19 +1,23 @@
 // Where a call goes, as data: the routing decision is a pure function from the production
 // configuration to a list of steps, and the engine runs the steps. Forwarding chains, voicemail and
 // menus become more steps, not more callbacks.
-import type { Destination, PbxConfig, User } from '../../data/schema.ts';
+import type { Destination, ForwardingChain, PbxConfig, User } from '../../data/schema.ts';
 import type { PromptName } from './ports.ts';
 
 export type RingOutcome = 'answered' | 'busy' | 'no-answer' | 'unavailable';
+export type HangupReason = 'busy' | 'no-answer' | 'not-in-service' | 'unavailable';
 
 export type Step =
   /**
    * Rings every phone of a user. Answered ends the flow (the call is connected). Otherwise the
    * branch for the outcome runs instead of the following steps, or, without a branch, the next step.
+   * A phone signed in nowhere counts as no answer.
    */
   | { type: 'ring'; userId: string; seconds: number; onBusy?: Step[]; onNoAnswer?: Step[] }
   | { type: 'play'; prompt: PromptName }
-  | { type: 'hangup'; reason: 'busy' | 'no-answer' | 'not-in-service' | 'unavailable' };
+  /** Greeting, beep, record a message; the call ends there. */
+  | { type: 'voicemail'; boxId: string }
+  | { type: 'hangup'; reason: HangupReason };
 
 /** How long a user without forwarding on no answer rings before the caller hears "not available". */
 export const DEFAULT_RING_SECONDS = 30;
@@ -31,12 +35,16 @@ export function planDestination(config: PbxConfig, destination: Destination): St
   switch (destination.type) {
     case 'user': {
       const user = config.users.find((u) => u.id === destination.userId);
-      return user ? planUser(user) : planNotInService();
+      return user ? planUser(config, user) : planNotInService();
+    }
+    case 'voicemail': {
+      const box = config.voicemailBoxes.find((b) => b.id === destination.boxId && b.enabled);
+      return box ? [{ type: 'voicemail', boxId: box.id }] : notAvailable('unavailable');
     }
     case 'hangup':
       return [{ type: 'hangup', reason: 'unavailable' }];
     default:
-      // Voicemail boxes and IVR menus become real with their features.
+      // IVR menus become real with their feature.
       return [{ type: 'play', prompt: 'not-available-yet' }, { type: 'hangup', reason: 'unavailable' }];
   }
 }
@@ -45,17 +53,47 @@ export function planNotInService(): Step[] {
   return [{ type: 'play', prompt: 'not-in-service' }, { type: 'hangup', reason: 'not-in-service' }];
 }
 
-function planUser(user: User): Step[] {
-  const noAnswer = user.forwardings.noAnswer;
+/**
+ * The user's phones ring; then, by outcome, the forwarding chain on no answer or on busy. A chain
+ * rings each target's phones in turn, each for the user's N seconds, and ends in the user's own
+ * box when "Send to voicemail as a last resort" is ticked (and the user's Voicemail is Yes), or in
+ * "not available". A disabled chain forwards nowhere: the caller hears "busy" or "not available".
+ * Targets' own forwardings are not followed, so a chain cannot loop: a user appearing twice in a
+ * chain (A → B → A) or the user himself is rung once only.
+ */
+function planUser(config: PbxConfig, user: User): Step[] {
+  const { noAnswer, busy } = user.forwardings;
   const seconds = noAnswer.enabled ? noAnswer.afterSeconds : DEFAULT_RING_SECONDS;
   return [
     {
       type: 'ring',
       userId: user.id,
       seconds,
-      onBusy: [{ type: 'play', prompt: 'busy' }, { type: 'hangup', reason: 'busy' }],
+      onBusy: busy.enabled ? planChain(config, user, busy, noAnswer.afterSeconds) : [{ type: 'play', prompt: 'busy' }, { type: 'hangup', reason: 'busy' }],
+      onNoAnswer: noAnswer.enabled ? planChain(config, user, noAnswer, noAnswer.afterSeconds) : notAvailable('no-answer'),
     },
-    { type: 'play', prompt: 'not-available' },
-    { type: 'hangup', reason: 'no-answer' },
   ];
+}
+
+function planChain(config: PbxConfig, owner: User, chain: ForwardingChain, seconds: number): Step[] {
+  const steps: Step[] = [];
+  const rung = new Set([owner.id]);
+  for (const target of chain.targets) {
+    if (target.type === 'user') {
+      if (rung.has(target.userId) || !config.users.some((u) => u.id === target.userId)) continue;
+      rung.add(target.userId);
+      steps.push({ type: 'ring', userId: target.userId, seconds });
+    } else {
+      const box = config.voicemailBoxes.find((b) => b.id === target.boxId && b.enabled);
+      // A box in the chain takes the call: nothing after it can run.
+      if (box) return [...steps, { type: 'voicemail', boxId: box.id }];
+    }
+  }
+  const ownBox = config.voicemailBoxes.find((b) => b.owner.type === 'user' && b.owner.userId === owner.id && b.enabled);
+  if (chain.voicemailLastResort && owner.voicemail && ownBox) return [...steps, { type: 'voicemail', boxId: ownBox.id }];
+  return [...steps, ...notAvailable('no-answer')];
+}
+
+function notAvailable(reason: HangupReason): Step[] {
+  return [{ type: 'play', prompt: 'not-available' }, { type: 'hangup', reason }];
 }

@@ -60,8 +60,8 @@ export interface CallLeg {
   hear(source: LegSource): void;
   /** Plays a prompt once, then silence. Resolves when it has finished or was replaced (hear, close). */
   play(prompt: PromptName): Promise<void>;
-  /** Plays anything playable once, then silence; resolves like play(). */
-  playItem(item: Playable): Promise<void>;
+  /** Plays anything playable once, then silence; resolves like play(), with false if there was nothing to play. */
+  playItem(item: Playable): Promise<boolean>;
   /** Starts writing what the browser sends to `path` (Ogg Opus), flushed at least every second. */
   record(path: string, options: { silenceSeconds: number }): Promise<ActiveRecording>;
   /**

@@ -71,19 +71,20 @@ class WebrtcCallLeg implements CallLeg {
     }
   }
 
-  play(prompt: PromptName): Promise<void> {
-    return this.playItem({ type: 'prompt', name: prompt });
+  async play(prompt: PromptName): Promise<void> {
+    await this.playItem({ type: 'prompt', name: prompt });
   }
 
-  async playItem(item: Playable): Promise<void> {
+  async playItem(item: Playable): Promise<boolean> {
     this.#stopSource();
     this.#stopSource = () => {};
-    if (this.closed) return;
+    if (this.closed) return false;
     const clip = await this.#clipOf(item);
-    if (!clip || this.closed) return;
+    if (!clip || this.closed) return false;
     const playback = this.options.player.play(clip, this.#send);
     this.#stopSource = () => playback.stop();
     await playback.done;
+    return true;
   }
 
   async record(path: string, options: { silenceSeconds: number }): Promise<ActiveRecording> {

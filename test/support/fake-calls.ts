@@ -6,6 +6,7 @@ import type {
   CallRecord,
   LegSource,
   MediaPlane,
+  MessageDetails,
   PhoneEndpoint,
   Playable,
   PromptName,
@@ -67,16 +68,21 @@ export class FakeLeg implements CallLeg {
 
   recordings: FakeRecording[] = [];
 
-  play(prompt: PromptName): Promise<void> {
-    return this.playItem({ type: 'prompt', name: prompt });
+  /** Audio messages that have audio; others play nothing. */
+  audioMessagesWithAudio = new Set<string>();
+
+  async play(prompt: PromptName): Promise<void> {
+    await this.playItem({ type: 'prompt', name: prompt });
   }
 
-  async playItem(item: Playable): Promise<void> {
+  async playItem(item: Playable): Promise<boolean> {
+    if (item.type === 'audio-message' && !this.audioMessagesWithAudio.has(item.audioMessageId)) return false;
     const label =
       item.type === 'prompt' ? `prompt:${item.name}` : item.type === 'beep' ? 'beep' : item.type === 'audio-message' ? `audio:${item.audioMessageId}` : `recording:${item.path}`;
     this.heard.push(label);
     await new Promise((resolve) => setTimeout(resolve, 5));
     this.heard.push('silence');
+    return true;
   }
 
   async record(path: string, options: { silenceSeconds: number }): Promise<FakeRecording> {
@@ -152,6 +158,32 @@ export class FakePhone implements PhoneEndpoint {
 
   lastUpdate(): CallUpdate | undefined {
     return this.updates.at(-1);
+  }
+}
+
+/** Messages kept in memory, as the engine leaves them. */
+export class MemoryVoicemail {
+  messages: { id: string; boxId: string; status: 'recording' | 'new' | 'discarded'; durationMs: number; details: MessageDetails }[] = [];
+  fullBoxes = new Set<string>();
+
+  isFull(boxId: string): boolean {
+    return this.fullBoxes.has(boxId);
+  }
+
+  async begin(boxId: string, details: MessageDetails): Promise<{ messageId: string; audioPath: string }> {
+    const id = `msg-${this.messages.length + 1}`;
+    this.messages.push({ id, boxId, status: 'recording', durationMs: 0, details });
+    return { messageId: id, audioPath: `/voicemail/${boxId}/${id}.ogg` };
+  }
+
+  async commit(messageId: string, durationMs: number): Promise<void> {
+    const message = this.messages.find((m) => m.id === messageId)!;
+    message.status = 'new';
+    message.durationMs = durationMs;
+  }
+
+  async discard(messageId: string): Promise<void> {
+    this.messages.find((m) => m.id === messageId)!.status = 'discarded';
   }
 }
 

@@ -9,7 +9,7 @@ import type { PbxConfig } from '../../../data/schema.ts';
 import { CallEngine, CallRefused } from '../../../server/calls/call-engine.ts';
 import { PhoneRegistry } from '../../../server/calls/phone-registry.ts';
 import { sampleConfig } from '../../data/fixtures/sample-config.ts';
-import { FakeMediaPlane, FakePhone, MemoryHistory } from '../../support/fake-calls.ts';
+import { FakeMediaPlane, FakePhone, MemoryHistory, MemoryVoicemail } from '../../support/fake-calls.ts';
 
 const OFFER = 'v=0 offer';
 const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
@@ -22,12 +22,14 @@ function setup(edit: (config: PbxConfig) => PbxConfig = (c) => c) {
   const media = new FakeMediaPlane();
   const phones = new PhoneRegistry();
   const history = new MemoryHistory();
+  const voicemail = new MemoryVoicemail();
   /** Ring timers run 100 times faster: 30 s of ringing take 300 ms. */
   const engine = new CallEngine({
     media,
     phones,
     config: () => config,
     history,
+    voicemail,
     logger: pino({ level: 'silent' }),
     publicLimits: { total: 3, perAddress: 2 },
     startTimer: (callback, ms) => {
@@ -40,7 +42,7 @@ function setup(edit: (config: PbxConfig) => PbxConfig = (c) => c) {
     phones.add(endpoint);
     return endpoint;
   };
-  return { engine, media, history, phone };
+  return { engine, media, history, voicemail, phone };
 }
 
 const calls = suite('call engine');
@@ -231,15 +233,140 @@ calls('the public caller page reaches incoming numbers only, within its limits',
   }
 });
 
-calls('destinations that come later say so; a user with no phone logged in is not available', async () => {
+calls('a user with no phone logged in and no forwarding is not available', async () => {
   const { engine, media, phone } = setup();
   const carol = phone('u103', '103');
-  await engine.dial(carol, { to: '+33100000199', offer: OFFER });
-  await settle();
-  assert.equal(media.legs[0]!.heard, ['prompt:not-available-yet', 'silence']);
   await engine.dial(carol, { to: '101', offer: OFFER });
   await settle();
-  assert.equal(media.legs[1]!.heard, ['prompt:not-available', 'silence']);
+  assert.equal(media.legs[0]!.heard, ['prompt:not-available', 'silence']);
 });
+
+const waitFor = async (condition: () => boolean, what: string) => {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  assert.ok(condition(), what);
+};
+
+const voicemail = suite('voicemail step');
+
+voicemail('a number routed to a box: greeting, beep, record until the caller hangs up, message kept', async () => {
+  const { engine, media, voicemail, phone } = setup();
+  const carol = phone('u103', '103');
+  const { callId } = await engine.dial(carol, { to: '+33100000199', offer: OFFER });
+  const leg = () => media.legs[0]!;
+  await waitFor(() => leg().recordings.length === 1, 'the recording started');
+  assert.equal(leg().heard, ['prompt:voicemail-greeting', 'silence', 'beep', 'silence']);
+  assert.equal(carol.updates[0], { callId, state: 'connected', peer: { name: 'Voicemail of Alice Martin', number: '+33100000199' } });
+  leg().recordings[0]!.speak(4000);
+  engine.hangup(carol, callId);
+  await waitFor(() => voicemail.messages[0]?.status === 'new', 'the message was committed');
+  assert.is(voicemail.messages[0]!.boxId, 'vm-u101');
+  assert.is(voicemail.messages[0]!.durationMs, 4000);
+  assert.equal(voicemail.messages[0]!.details.callerNumber, '103');
+  assert.ok(leg().recordings[0]!.stopped);
+});
+
+voicemail('# ends the message and the PBX says it was saved', async () => {
+  const { engine, media, voicemail, phone } = setup();
+  const carol = phone('u103', '103');
+  const { callId } = await engine.dial(carol, { to: '+33100000199', offer: OFFER });
+  await waitFor(() => media.legs[0]!.recordings.length === 1, 'the recording started');
+  media.legs[0]!.recordings[0]!.speak(3000);
+  media.legs[0]!.pressDigit('#');
+  await waitFor(() => carol.lastUpdate()?.state === 'ended', 'the PBX hung up');
+  assert.ok(media.legs[0]!.heard.includes('prompt:message-saved'));
+  assert.is(voicemail.messages[0]!.status, 'new');
+  assert.equal(carol.lastUpdate(), { callId, state: 'ended', reason: 'hangup' });
+});
+
+voicemail('silence ends the message; the trailing silence is trimmed; too short is discarded', async () => {
+  const { engine, media, voicemail, phone } = setup();
+  const carol = phone('u103', '103');
+  await engine.dial(carol, { to: '+33100000199', offer: OFFER });
+  await waitFor(() => media.legs[0]!.recordings.length === 1, 'the recording started');
+  media.legs[0]!.recordings[0]!.speak(5000);
+  media.legs[0]!.recordings[0]!.goQuiet();
+  await waitFor(() => voicemail.messages[0]?.status === 'new', 'the message was committed');
+  assert.is(voicemail.messages[0]!.durationMs, 5000, '10 s of silence trimmed');
+
+  await engine.dial(carol, { to: '+33100000199', offer: OFFER });
+  await waitFor(() => media.legs[1]?.recordings.length === 1, 'the second recording started');
+  media.legs[1]!.recordings[0]!.speak(1000);
+  media.legs[1]!.recordings[0]!.goQuiet();
+  await waitFor(() => voicemail.messages[1]?.status === 'discarded', 'the short message was discarded');
+  assert.ok(media.legs[1]!.heard.includes('prompt:goodbye'));
+});
+
+voicemail('the max length stops the recording with a prompt; a full box does not record', async () => {
+  const { engine, media, voicemail, phone } = setup();
+  const carol = phone('u103', '103');
+  await engine.dial(carol, { to: '+33100000199', offer: OFFER });
+  // 180 s at the test's 100x clock: 1.8 s.
+  await waitFor(() => media.legs[0]!.recordings.length === 1, 'the recording started');
+  media.legs[0]!.recordings[0]!.speak(180_000);
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  assert.ok(media.legs[0]!.heard.includes('prompt:message-too-long'));
+  assert.is(voicemail.messages[0]!.status, 'new');
+
+  voicemail.fullBoxes.add('vm-u101');
+  const { callId } = await engine.dial(carol, { to: '+33100000199', offer: OFFER });
+  await waitFor(() => carol.lastUpdate()?.state === 'ended', 'the call ended');
+  assert.equal(media.legs[1]!.heard, ['prompt:mailbox-full', 'silence']);
+  assert.equal(carol.lastUpdate(), { callId, state: 'ended', reason: 'unavailable' });
+  assert.is(voicemail.messages.length, 1);
+});
+
+voicemail('forwarding on no answer: the chain rings the next user, then the caller reaches the first user box', async () => {
+  const { engine, media, voicemail, phone } = setup((config) => {
+    const alice = config.users[0]!;
+    return upsertEntity(config, 'users', {
+      ...alice,
+      forwardings: { ...alice.forwardings, noAnswer: { enabled: true, afterSeconds: 5, targets: [{ type: 'user', userId: 'u102' }], voicemailLastResort: true } },
+    });
+  });
+  const alice = phone('u101', '101');
+  const bob = phone('u102', '102');
+  const carol = phone('u103', '103');
+  await engine.dial(carol, { to: '101', offer: OFFER });
+  await waitFor(() => alice.incomingCalls.length === 1, 'Alice rings');
+  assert.is(bob.incomingCalls.length, 0, 'Bob waits his turn');
+  await waitFor(() => bob.incomingCalls.length === 1, 'then Bob rings');
+  assert.is(alice.lastUpdate()?.reason, 'cancelled');
+  await waitFor(() => media.legs[0]!.recordings.length === 1, "then Alice's box records");
+  media.legs[0]!.recordings[0]!.speak(3000);
+  media.legs[0]!.pressDigit('#');
+  await waitFor(() => voicemail.messages[0]?.status === 'new', 'the message was committed');
+  assert.is(voicemail.messages[0]!.boxId, 'vm-u101');
+});
+
+voicemail('forwarding on busy goes to voicemail as a last resort', async () => {
+  const { engine, media, voicemail, phone } = setup((config) => {
+    const bob = config.users[1]!;
+    return upsertEntity(config, 'users', { ...bob, forwardings: { ...bob.forwardings, busy: { enabled: true, targets: [], voicemailLastResort: true } } });
+  });
+  const alice = phone('u101', '101');
+  const bob = phone('u102', '102');
+  const carol = phone('u103', '103');
+  const first = await engine.dial(alice, { to: '102', offer: OFFER });
+  await settle();
+  await engine.answer(bob, { callId: first.callId, offer: OFFER });
+  await engine.dial(carol, { to: '102', offer: OFFER });
+  await waitFor(() => media.legs[2]?.recordings.length === 1, "Bob's box records Carol");
+  media.legs[2]!.recordings[0]!.speak(2500);
+  media.legs[2]!.pressDigit('#');
+  await waitFor(() => voicemail.messages[0]?.status === 'new', 'the message was committed');
+  assert.is(voicemail.messages[0]!.boxId, 'vm-u102');
+});
+
+voicemail('the caller hangs up during the greeting: nothing is recorded', async () => {
+  const { engine, media, voicemail, phone } = setup();
+  const carol = phone('u103', '103');
+  const { callId } = await engine.dial(carol, { to: '+33100000199', offer: OFFER });
+  engine.hangup(carol, callId);
+  await settle();
+  assert.is(media.legs[0]!.recordings.length, 0);
+  assert.is(voicemail.messages.length, 0);
+});
+
+voicemail.run();
 
 calls.run();
