@@ -93,6 +93,7 @@ export interface PhoneEndpoint {
   incoming(call: IncomingCall): void;
   update(update: CallUpdate): void;
   historyChanged(): void;
+  voicemailChanged(summary: { newMessages: number }): void;
 }
 
 /** Caller details stored with a voicemail message. */

@@ -69,6 +69,8 @@ export interface ServerToClientEvents {
   'call-update': (update: CallUpdate) => void;
   /** The phone's call history changed (a call ended): fetch it again. */
   'history-changed': () => void;
+  /** The user's voicemail box changed (a message arrived, was heard or deleted): the message-waiting count. */
+  'voicemail-changed': (summary: { newMessages: number }) => void;
   /** A refused event: only the sender is told, nothing else changes. */
   'signaling-error': (message: string) => void;
 }

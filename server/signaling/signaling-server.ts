@@ -57,6 +57,10 @@ class SocketEndpoint implements PhoneEndpoint {
   historyChanged(): void {
     this.socket.emit('history-changed');
   }
+
+  voicemailChanged(summary: { newMessages: number }): void {
+    this.socket.emit('voicemail-changed', summary);
+  }
 }
 
 export function attachSignaling(httpServer: HttpServer, options: SignalingOptions): Server {

@@ -156,6 +156,12 @@ export class FakePhone implements PhoneEndpoint {
     this.historyChanges++;
   }
 
+  voicemailSummaries: { newMessages: number }[] = [];
+
+  voicemailChanged(summary: { newMessages: number }): void {
+    this.voicemailSummaries.push(summary);
+  }
+
   lastUpdate(): CallUpdate | undefined {
     return this.updates.at(-1);
   }
