@@ -6,9 +6,9 @@ import type { PbxConfig } from '../../data/schema.ts';
 import type { Logger } from '../logger.ts';
 import type { AnswerRequest, CallId, DialRequest, EndReason, Party } from '../signaling/protocol.ts';
 import { Call, type Role, type Side } from './call.ts';
-import { planDestination, planNotInService, resolveDialled, type RingOutcome, type Step } from './flow.ts';
+import { planDestination, planNotInService, planVoicemailAccess, resolveDialled, VOICEMAIL_ACCESS_CODE, type RingOutcome, type Step } from './flow.ts';
 import type { PhoneRegistry } from './phone-registry.ts';
-import type { CallHistorySink, MediaPlane, PhoneEndpoint, VoicemailDeposit } from './ports.ts';
+import type { CallHistorySink, CallLeg, MediaPlane, PhoneEndpoint, PromptName, VoicemailDeposit, VoicemailListening } from './ports.ts';
 
 export interface PublicCallLimits {
   /** Concurrent calls from the public caller page, all addresses together. */
@@ -23,7 +23,7 @@ export interface CallEngineOptions {
   /** The production configuration in force now. */
   config: () => PbxConfig;
   history: CallHistorySink;
-  voicemail: VoicemailDeposit;
+  voicemail: VoicemailDeposit & VoicemailListening;
   logger: Logger;
   publicLimits: PublicCallLimits;
   now?: () => Date;
@@ -35,6 +35,9 @@ function startRealTimer(callback: () => void, ms: number): () => void {
   const timer = setTimeout(callback, ms);
   return () => clearTimeout(timer);
 }
+
+/** How long the PBX waits for a key after a menu prompt. */
+const KEY_WAIT_SECONDS = 10;
 
 /** A request the engine refuses; its message is shown to the person who asked. */
 export class CallRefused extends Error {}
@@ -59,7 +62,12 @@ export class CallEngine {
     if (isPublic) this.#checkPublicLimits(endpoint);
     const destination = resolveDialled(config, request.to, { extensionsAllowed: !isPublic });
     if (destination === 'extension-refused') throw new CallRefused('The public caller page can only dial incoming numbers');
-    const steps = destination ? planDestination(config, destination) : planNotInService();
+    const steps =
+      request.to === VOICEMAIL_ACCESS_CODE && endpoint.userId
+        ? planVoicemailAccess(config, endpoint.userId)
+        : destination
+          ? planDestination(config, destination)
+          : planNotInService();
 
     const { leg, answer } = await this.options.media.answer(request.offer);
     const user = endpoint.userId ? config.users.find((u) => u.id === endpoint.userId) : undefined;
@@ -163,6 +171,9 @@ export class CallEngine {
         case 'voicemail':
           await this.#leaveMessage(call, step.boxId);
           return;
+        case 'listen-to-messages':
+          await this.#listenToMessages(call, step.boxId);
+          return;
         case 'ring': {
           const outcome = await this.#ring(call, step.userId, step.seconds);
           if (outcome === 'answered' || call.ended) return;
@@ -252,6 +263,66 @@ export class CallEngine {
     if (call.ended) return;
     await leg.play(ending === 'max-length' ? 'message-too-long' : kept ? 'message-saved' : 'goodbye');
     this.#end(call, 'pbx', 'hangup');
+  }
+
+  /** *97: the new messages one by one; 1 repeats, 7 deletes, 9 (or no key) keeps it as heard and goes on. */
+  async #listenToMessages(call: Call, boxId: string): Promise<void> {
+    const { voicemail } = this.options;
+    const leg = call.caller.leg;
+    call.caller.endpoint.update({ callId: call.id, state: 'connected', peer: { name: 'Voicemail', number: VOICEMAIL_ACCESS_CODE } });
+    const messages = voicemail.newMessages(boxId);
+    if (messages.length === 0) {
+      await leg.play('no-new-messages');
+      return this.#end(call, 'pbx', 'hangup');
+    }
+    await leg.playItem({ type: 'spoken', value: { name: 'new-messages', count: messages.length } });
+    for (let index = 0; index < messages.length && !call.ended; ) {
+      const message = messages[index]!;
+      await leg.playItem({ type: 'spoken', value: { name: 'message-from', index: index + 1, caller: message.callerNumber } });
+      if (!call.ended) await leg.playItem({ type: 'recording', path: message.audioPath });
+      const key = call.ended ? null : await this.#askForKey(call, leg, 'message-options', '179');
+      if (key === '1') continue;
+      if (key === '7') {
+        await voicemail.remove(message.id);
+        if (!call.ended) await leg.play('message-deleted');
+      } else if (!call.ended || key === '9') {
+        await voicemail.markHeard(message.id);
+      }
+      index++;
+    }
+    if (call.ended) return;
+    await leg.play('no-more-messages');
+    this.#end(call, 'pbx', 'hangup');
+  }
+
+  /**
+   * Plays a menu prompt and waits for one of `keys`, also while the prompt plays (a key stops it).
+   * Other keys are ignored. Resolves null on no key within the wait, or when the call ends.
+   */
+  #askForKey(call: Call, leg: CallLeg, prompt: PromptName, keys: string): Promise<string | null> {
+    return new Promise((resolve) => {
+      let cancelTimer = () => {};
+      let settled = false;
+      const finish = (key: string | null) => {
+        if (settled) return;
+        settled = true;
+        stopListening();
+        cancelTimer();
+        resolve(key);
+      };
+      const stopListening = leg.onDigit(
+        (digit) => {
+          if (!keys.includes(digit)) return;
+          leg.hear({ type: 'silence' });
+          finish(digit);
+        },
+        { inBand: true },
+      );
+      call.onEnded(() => finish(null));
+      void leg.play(prompt).then(() => {
+        if (!settled) cancelTimer = this.#startTimer(() => finish(null), KEY_WAIT_SECONDS * 1000);
+      });
+    });
   }
 
   // --- media and state ---

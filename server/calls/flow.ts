@@ -17,6 +17,8 @@ export type Step =
   | { type: 'play'; prompt: PromptName }
   /** Greeting, beep, record a message; the call ends there. */
   | { type: 'voicemail'; boxId: string }
+  /** The box's owner listens to the new messages, with keys to repeat, delete and skip. */
+  | { type: 'listen-to-messages'; boxId: string }
   | { type: 'hangup'; reason: HangupReason };
 
 /** How long a user without forwarding on no answer rings before the caller hears "not available". */
@@ -47,6 +49,14 @@ export function planDestination(config: PbxConfig, destination: Destination): St
       // IVR menus become real with their feature.
       return [{ type: 'play', prompt: 'not-available-yet' }, { type: 'hangup', reason: 'unavailable' }];
   }
+}
+
+/** What a user dials to listen to the own voicemail by phone. */
+export const VOICEMAIL_ACCESS_CODE = '*97';
+
+export function planVoicemailAccess(config: PbxConfig, userId: string): Step[] {
+  const box = config.voicemailBoxes.find((b) => b.owner.type === 'user' && b.owner.userId === userId && b.enabled);
+  return box ? [{ type: 'listen-to-messages', boxId: box.id }] : notAvailable('unavailable');
 }
 
 export function planNotInService(): Step[] {

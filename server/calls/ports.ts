@@ -17,12 +17,22 @@ export const PROMPTS = [
   'mailbox-full',
   'message-too-long',
   'message-saved',
+  'no-new-messages',
+  'message-options',
+  'message-deleted',
+  'no-more-messages',
 ] as const;
 export type PromptName = (typeof PROMPTS)[number];
+
+/** Prompts with a value in them, spoken when needed (and cached) rather than at start-up. */
+export type SpokenValue =
+  | { name: 'new-messages'; count: number }
+  | { name: 'message-from'; index: number; caller: string };
 
 /** Something a leg can play once: a spoken prompt, a tone, or a stored recording. */
 export type Playable =
   | { type: 'prompt'; name: PromptName }
+  | { type: 'spoken'; value: SpokenValue }
   | { type: 'beep' }
   /** An audio message of the configuration (a greeting); falls back to nothing if it has no audio. */
   | { type: 'audio-message'; audioMessageId: string }
@@ -103,6 +113,23 @@ export interface MessageDetails {
   /** The extension or incoming number the caller dialled. */
   dialled: string;
   startedAt: string;
+}
+
+/** A stored message, as the engine plays it to its box's owner. */
+export interface StoredMessage {
+  id: string;
+  callerName: string;
+  callerNumber: string;
+  startedAt: string;
+  durationMs: number;
+  audioPath: string;
+}
+
+/** What a user listening to the own box by phone (*97) needs from the voicemail store. */
+export interface VoicemailListening {
+  newMessages(boxId: string): StoredMessage[];
+  markHeard(messageId: string): Promise<void>;
+  remove(messageId: string): Promise<void>;
 }
 
 /** Where the engine leaves voicemail messages; the store writes files and metadata, then notifies. */

@@ -1,6 +1,6 @@
 // What each voice prompt says, in each global language.
 import type { Language } from '../../data/schema.ts';
-import type { PromptName } from '../calls/ports.ts';
+import type { PromptName, SpokenValue } from '../calls/ports.ts';
 
 export const PROMPT_TEXTS: Record<PromptName, Record<Language, string>> = {
   'not-in-service': {
@@ -57,4 +57,53 @@ export const PROMPT_TEXTS: Record<PromptName, Record<Language, string>> = {
     es: 'Su mensaje ha sido grabado. Adiós.',
     de: 'Ihre Nachricht wurde aufgezeichnet. Auf Wiederhören.',
   },
+  'no-new-messages': {
+    en: 'You have no new messages. Goodbye.',
+    fr: "Vous n'avez aucun nouveau message. Au revoir.",
+    es: 'No tiene mensajes nuevos. Adiós.',
+    de: 'Sie haben keine neuen Nachrichten. Auf Wiederhören.',
+  },
+  'message-options': {
+    en: 'Press 1 to listen again, 7 to delete, or 9 for the next message.',
+    fr: 'Appuyez sur 1 pour réécouter, sur 7 pour supprimer, ou sur 9 pour le message suivant.',
+    es: 'Pulse 1 para escuchar de nuevo, 7 para borrar, o 9 para el siguiente mensaje.',
+    de: 'Drücken Sie die 1 zum erneuten Anhören, die 7 zum Löschen oder die 9 für die nächste Nachricht.',
+  },
+  'message-deleted': {
+    en: 'Message deleted.',
+    fr: 'Message supprimé.',
+    es: 'Mensaje borrado.',
+    de: 'Nachricht gelöscht.',
+  },
+  'no-more-messages': {
+    en: 'You have no more new messages. Goodbye.',
+    fr: "Vous n'avez plus de nouveaux messages. Au revoir.",
+    es: 'No tiene más mensajes nuevos. Adiós.',
+    de: 'Sie haben keine weiteren neuen Nachrichten. Auf Wiederhören.',
+  },
 };
+
+/** Prompts with a value: the text for a language. eSpeak reads the digits in that language. */
+export function spokenText(value: SpokenValue, language: Language): string {
+  switch (value.name) {
+    case 'new-messages': {
+      const n = value.count;
+      return {
+        en: n === 1 ? 'You have 1 new message.' : `You have ${n} new messages.`,
+        fr: n === 1 ? 'Vous avez 1 nouveau message.' : `Vous avez ${n} nouveaux messages.`,
+        es: n === 1 ? 'Tiene 1 mensaje nuevo.' : `Tiene ${n} mensajes nuevos.`,
+        de: n === 1 ? 'Sie haben 1 neue Nachricht.' : `Sie haben ${n} neue Nachrichten.`,
+      }[language];
+    }
+    case 'message-from': {
+      // Digits one by one, as a number is read on the phone.
+      const caller = /^\+?[0-9]+$/.test(value.caller) ? value.caller.replace(/\D/g, '').split('').join(' ') : value.caller;
+      return {
+        en: `Message ${value.index}, from ${caller}.`,
+        fr: `Message ${value.index}, de ${caller}.`,
+        es: `Mensaje ${value.index}, de ${caller}.`,
+        de: `Nachricht ${value.index}, von ${caller}.`,
+      }[language];
+    }
+  }
+}

@@ -107,6 +107,8 @@ class WebrtcCallLeg implements CallLeg {
     switch (item.type) {
       case 'prompt':
         return this.options.prompts.clip(item.name);
+      case 'spoken':
+        return this.options.prompts.spoken(item.value);
       case 'beep':
         return this.options.beep;
       case 'audio-message':

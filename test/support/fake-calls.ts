@@ -7,6 +7,7 @@ import type {
   LegSource,
   MediaPlane,
   MessageDetails,
+  StoredMessage,
   PhoneEndpoint,
   Playable,
   PromptName,
@@ -78,7 +79,15 @@ export class FakeLeg implements CallLeg {
   async playItem(item: Playable): Promise<boolean> {
     if (item.type === 'audio-message' && !this.audioMessagesWithAudio.has(item.audioMessageId)) return false;
     const label =
-      item.type === 'prompt' ? `prompt:${item.name}` : item.type === 'beep' ? 'beep' : item.type === 'audio-message' ? `audio:${item.audioMessageId}` : `recording:${item.path}`;
+      item.type === 'prompt'
+        ? `prompt:${item.name}`
+        : item.type === 'spoken'
+          ? `spoken:${Object.values(item.value).join(':')}`
+          : item.type === 'beep'
+            ? 'beep'
+            : item.type === 'audio-message'
+              ? `audio:${item.audioMessageId}`
+              : `recording:${item.path}`;
     this.heard.push(label);
     await new Promise((resolve) => setTimeout(resolve, 5));
     this.heard.push('silence');
@@ -167,9 +176,9 @@ export class FakePhone implements PhoneEndpoint {
   }
 }
 
-/** Messages kept in memory, as the engine leaves them. */
+/** Messages kept in memory, as the engine leaves them and plays them back. */
 export class MemoryVoicemail {
-  messages: { id: string; boxId: string; status: 'recording' | 'new' | 'discarded'; durationMs: number; details: MessageDetails }[] = [];
+  messages: { id: string; boxId: string; status: 'recording' | 'new' | 'heard' | 'deleted' | 'discarded'; durationMs: number; details: MessageDetails }[] = [];
   fullBoxes = new Set<string>();
 
   isFull(boxId: string): boolean {
@@ -190,6 +199,20 @@ export class MemoryVoicemail {
 
   async discard(messageId: string): Promise<void> {
     this.messages.find((m) => m.id === messageId)!.status = 'discarded';
+  }
+
+  newMessages(boxId: string): StoredMessage[] {
+    return this.messages
+      .filter((m) => m.boxId === boxId && m.status === 'new')
+      .map((m) => ({ id: m.id, callerName: m.details.callerName, callerNumber: m.details.callerNumber, startedAt: m.details.startedAt, durationMs: m.durationMs, audioPath: `/voicemail/${m.id}.ogg` }));
+  }
+
+  async markHeard(messageId: string): Promise<void> {
+    this.messages.find((m) => m.id === messageId)!.status = 'heard';
+  }
+
+  async remove(messageId: string): Promise<void> {
+    this.messages.find((m) => m.id === messageId)!.status = 'deleted';
   }
 }
 

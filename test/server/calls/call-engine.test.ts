@@ -367,6 +367,50 @@ voicemail('the caller hangs up during the greeting: nothing is recorded', async 
   assert.is(voicemail.messages.length, 0);
 });
 
+voicemail('*97 plays the new messages: 1 repeats, 7 deletes, 9 keeps as heard and goes on', async () => {
+  const { engine, media, voicemail, phone } = setup();
+  const details = (callerNumber: string) => ({ callerName: 'Web caller', callerNumber, dialled: '+33100000101', startedAt: new Date().toISOString() });
+  for (const caller of ['0611', '0622', '0633']) {
+    const { messageId } = await voicemail.begin('vm-u101', details(caller));
+    await voicemail.commit(messageId, 4000);
+  }
+  const alice = phone('u101', '101');
+  const { callId } = await engine.dial(alice, { to: '*97', offer: OFFER });
+  const leg = () => media.legs[0]!;
+  const heardCount = (label: string) => leg().heard.filter((h) => h === label).length;
+  await waitFor(() => heardCount('prompt:message-options') === 1, 'the first message was played');
+  assert.ok(leg().heard.includes('spoken:new-messages:3'));
+  assert.ok(leg().heard.includes('spoken:message-from:1:0611'));
+  leg().pressDigit('1');
+  await waitFor(() => heardCount('prompt:message-options') === 2, 'the first message was repeated');
+  assert.is(heardCount('recording:/voicemail/msg-1.ogg'), 2);
+  leg().pressDigit('7');
+  await waitFor(() => heardCount('prompt:message-options') === 3, 'the second message was played');
+  assert.is(voicemail.messages[0]!.status, 'deleted');
+  assert.ok(leg().heard.includes('prompt:message-deleted'));
+  leg().pressDigit('4');
+  leg().pressDigit('9');
+  await waitFor(() => heardCount('prompt:message-options') === 4, 'the third message was played');
+  assert.is(voicemail.messages[1]!.status, 'heard');
+  leg().pressDigit('9');
+  await waitFor(() => alice.lastUpdate()?.state === 'ended', 'the PBX said goodbye and hung up');
+  assert.ok(leg().heard.includes('prompt:no-more-messages'));
+  assert.equal(voicemail.messages.map((m) => m.status), ['deleted', 'heard', 'heard']);
+  assert.equal(alice.lastUpdate(), { callId, state: 'ended', reason: 'hangup' });
+});
+
+voicemail('*97 with no new message says so; the public caller page cannot use it', async () => {
+  const { engine, media, phone } = setup();
+  const bob = phone('u102', '102');
+  await engine.dial(bob, { to: '*97', offer: OFFER });
+  await waitFor(() => bob.lastUpdate()?.state === 'ended', 'the call ended');
+  assert.equal(media.legs[0]!.heard, ['prompt:no-new-messages', 'silence']);
+  const web = phone(null, null, '10.0.0.9');
+  await engine.dial(web, { to: '*97', offer: OFFER });
+  await waitFor(() => web.lastUpdate()?.state === 'ended', 'the call ended');
+  assert.equal(media.legs[1]!.heard, ['prompt:not-in-service', 'silence']);
+});
+
 voicemail.run();
 
 calls.run();
