@@ -2,9 +2,13 @@
 import { DEFAULT_VOICEMAIL_LIMITS, type Forwardings, type PbxConfig } from './schema.ts';
 import { syncUserVoicemailBox } from './draft-edits.ts';
 
+/**
+ * What a new user gets: unanswered calls go to the user's voicemail after 20 s (when the user's
+ * Voicemail is Yes; otherwise the caller hears "not available"); a busy user gives a busy signal.
+ */
 export function defaultForwardings(): Forwardings {
   return {
-    noAnswer: { enabled: false, afterSeconds: 20, targets: [], voicemailLastResort: true },
+    noAnswer: { enabled: true, afterSeconds: 20, targets: [], voicemailLastResort: true },
     busy: { enabled: false, targets: [], voicemailLastResort: true },
   };
 }

@@ -47,14 +47,8 @@ export function validateConfig(candidate: unknown): Problem[] {
   for (const user of config.users) {
     for (const chain of ['noAnswer', 'busy'] as const) {
       const forwarding = user.forwardings[chain];
+      // A last resort with Voicemail No is allowed: the caller then hears "not available".
       forwarding.targets.forEach((target, index) => checkForwardingTarget(user, chain, target, index));
-      if (forwarding.enabled && forwarding.voicemailLastResort && !user.voicemail) {
-        const chainName = chain === 'noAnswer' ? 'Forwarding on no answer' : 'Forwarding on busy';
-        problems.push({
-          path: `users/${user.id}/forwardings/${chain}/voicemailLastResort`,
-          message: `${userLabel(user)}: ${chainName} sends to voicemail as a last resort, but the user's Voicemail is No`,
-        });
-      }
     }
     if (user.voicemail && !config.voicemailBoxes.some((b) => b.owner.type === 'user' && b.owner.userId === user.id && b.enabled)) {
       problems.push({ path: `users/${user.id}/voicemail`, message: `${userLabel(user)} has Voicemail Yes but no voicemail box` });

@@ -350,6 +350,9 @@ portal('a draft with problems is refused with its problems listed, then discarde
   const busy = page.getByTestId('forwarding-busy');
   await busy.getByLabel('Enable forwarding on busy').check();
   assert.ok(await busy.getByLabel('Send to voicemail as a last resort').isChecked());
+  // Forward to Claire, whom the admin deletes next: the chain then points at nobody.
+  await busy.getByLabel('Add a target to forwarding on busy').selectOption({ label: 'Claire Petit (103)' });
+  await busy.getByRole('button', { name: 'Add' }).click();
   await page.getByRole('button', { name: 'Save' }).click();
   await waitForText(page.getByTestId('user-row-102'), 'No');
 
@@ -372,7 +375,7 @@ portal('a draft with problems is refused with its problems listed, then discarde
   await review.getByTestId('change-list').waitFor();
   await review.getByRole('button', { name: 'Confirm and apply' }).click();
   const refused = page.getByRole('dialog', { name: 'Changes not applied' });
-  await waitForText(refused.getByTestId('apply-error'), 'Forwarding on busy sends to voicemail as a last resort, but the user\'s Voicemail is No');
+  await waitForText(refused.getByTestId('apply-error'), 'User Bob Durand (102): forwarding on busy step 1 rings a user that no longer exists');
   await screenshot(page, 'apply-refused');
   await refused.getByRole('button', { name: 'Close', exact: true }).last().click();
 

@@ -37,7 +37,9 @@ test('forwarding chains read as sentences', () => {
     forwardings: { ...alice.forwardings, noAnswer: { enabled: true, afterSeconds: 15, targets: [{ type: 'user', userId: 'u102' }], voicemailLastResort: true } },
   });
   const [change] = diffConfigs(before, after);
-  assert.equal(change?.details, ['Forwarding on no answer: off → after 15 s: user Bob Durand (102), then voicemail as a last resort']);
+  assert.equal(change?.details, ['Forwarding on no answer: after 20 s: voicemail as a last resort → after 15 s: user Bob Durand (102), then voicemail as a last resort']);
+  const off = upsertEntity(before, 'users', { ...alice, forwardings: { ...alice.forwardings, noAnswer: { ...alice.forwardings.noAnswer, enabled: false } } });
+  assert.equal(diffConfigs(before, off)[0]?.details, ['Forwarding on no answer: after 20 s: voicemail as a last resort → off']);
 });
 
 test.run();

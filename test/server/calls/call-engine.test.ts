@@ -118,8 +118,14 @@ calls('a user already on a call is busy: the caller hears the busy prompt', asyn
   assert.is(bob.incomingCalls.length, 1, 'the busy phone did not ring again');
 });
 
+/** Bob without forwarding on no answer: nobody answering means "not available". */
+const bobWithoutForwarding = (config: PbxConfig): PbxConfig => {
+  const bob = config.users.find((u) => u.id === 'u102')!;
+  return upsertEntity(config, 'users', { ...bob, forwardings: { ...bob.forwardings, noAnswer: { ...bob.forwardings.noAnswer, enabled: false } } });
+};
+
 calls('no answer: the phones stop ringing, the caller hears "not available", the call is a missed one', async () => {
-  const { engine, media, history, phone } = setup();
+  const { engine, media, history, phone } = setup(bobWithoutForwarding);
   const alice = phone('u101', '101');
   const bob = phone('u102', '102');
   const { callId } = await engine.dial(alice, { to: '102', offer: OFFER });
@@ -234,9 +240,9 @@ calls('the public caller page reaches incoming numbers only, within its limits',
 });
 
 calls('a user with no phone logged in and no forwarding is not available', async () => {
-  const { engine, media, phone } = setup();
+  const { engine, media, phone } = setup(bobWithoutForwarding);
   const carol = phone('u103', '103');
-  await engine.dial(carol, { to: '101', offer: OFFER });
+  await engine.dial(carol, { to: '102', offer: OFFER });
   await settle();
   assert.equal(media.legs[0]!.heard, ['prompt:not-available', 'silence']);
 });

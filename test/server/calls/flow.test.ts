@@ -23,7 +23,8 @@ test('dialled extensions and numbers resolve; the public page may not dial exten
 });
 
 test('without forwarding: ring, then busy or not available', () => {
-  assert.equal(planDestination(sampleConfig(), toAlice), [
+  const config = withAlice((alice) => ({ ...alice, forwardings: { ...alice.forwardings, noAnswer: { ...alice.forwardings.noAnswer, enabled: false } } }));
+  assert.equal(planDestination(config, toAlice), [
     {
       type: 'ring',
       userId: 'u101',
@@ -32,6 +33,12 @@ test('without forwarding: ring, then busy or not available', () => {
       onNoAnswer: [{ type: 'play', prompt: 'not-available' }, { type: 'hangup', reason: 'no-answer' }],
     },
   ]);
+});
+
+test("a new user's default: voicemail after 20 s of ringing", () => {
+  const [ring] = planDestination(sampleConfig(), toAlice);
+  assert.is(ring?.type === 'ring' && ring.seconds, 20);
+  assert.equal(ring?.type === 'ring' && ring.onNoAnswer, [{ type: 'voicemail', boxId: 'vm-u101' }]);
 });
 
 test("no answer: the chain rings each target for N seconds, then the user's own box", () => {
