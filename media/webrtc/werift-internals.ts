@@ -1,4 +1,4 @@
-// The places where a Leg reaches past werift's public API. Both depend on werift 0.24.4
+// The places where media/webrtc reaches past werift's public API. All depend on werift 0.24.4
 // (pinned in package.json) and fail soft if its internals change: check them when upgrading.
 import type { RTCDtlsTransport, RTCPeerConnection, RTCRtpCodecParameters, RTCRtpSender, RtpPacket } from 'werift';
 
@@ -73,4 +73,107 @@ export function withoutFallbackStunServer(pc: RTCPeerConnection): void {
     const connection = transport.connection as unknown as { stunServer?: unknown };
     connection.stunServer = undefined;
   }
+}
+
+/** werift's SRTP protection profile number for AES_CM_128_HMAC_SHA1_80 (RFC 5764). */
+const PROFILE_AES_CM_128_HMAC_SHA1_80 = 0x0001;
+
+/**
+ * Makes the DTLS handshake negotiate AES_CM_128_HMAC_SHA1_80 only (werift 0.24.4 prefers AES-GCM),
+ * the profile media/rtp/srtp.ts implements; every WebRTC endpoint supports it (RFC 8827). Call it
+ * after the transports exist and before the handshake starts.
+ */
+export function onlyAesCmSrtp(pc: RTCPeerConnection): void {
+  for (const transport of dtlsTransportsOf(pc)) {
+    (transport as unknown as { srtpProfiles: number[] }).srtpProfiles = [PROFILE_AES_CM_128_HMAC_SHA1_80];
+  }
+}
+
+function dtlsTransportsOf(pc: RTCPeerConnection): RTCDtlsTransport[] {
+  return pc.getTransceivers().map((transceiver) => transceiver.dtlsTransport).filter((t, i, all) => t && all.indexOf(t) === i);
+}
+
+export interface SrtpMasterKeys {
+  /** What this side encrypts with. */
+  local: { key: Buffer; salt: Buffer };
+  /** What the peer encrypts with. */
+  remote: { key: Buffer; salt: Buffer };
+}
+
+interface DtlsSrtpInternals {
+  srtp?: { srtpProfile?: number };
+  extractSessionKeys?(keyLength: number, saltLength: number): { localKey: Buffer; localSalt: Buffer; remoteKey: Buffer; remoteSalt: Buffer };
+}
+
+/**
+ * The SRTP master keys of a connected DTLS transport (RFC 5764 keying material), when it
+ * negotiated AES_CM_128_HMAC_SHA1_80; undefined otherwise (then werift's own path must be kept).
+ */
+export function srtpMasterKeys(transport: RTCDtlsTransport): SrtpMasterKeys | undefined {
+  const socket = transport.dtls as unknown as DtlsSrtpInternals | undefined;
+  if (transport.state !== 'connected' || socket?.srtp?.srtpProfile !== PROFILE_AES_CM_128_HMAC_SHA1_80 || !socket.extractSessionKeys) return undefined;
+  try {
+    const keys = socket.extractSessionKeys(16, 14);
+    return { local: { key: keys.localKey, salt: keys.localSalt }, remote: { key: keys.remoteKey, salt: keys.remoteSalt } };
+  } catch {
+    return undefined;
+  }
+}
+
+interface UdpTransportInternals {
+  type?: string;
+  closed: boolean;
+  socket: { send(data: Buffer, port: number, address: string): void };
+  onData: (data: Buffer, address: [string, number]) => void;
+}
+
+interface IceConnectionInternals {
+  protocols: { transport?: UdpTransportInternals }[];
+  nominated?: { protocol: { transport?: UdpTransportInternals }; remoteAddr: [string, number] };
+  canSendApplicationData?(): boolean;
+}
+
+/** RTP datagrams of one peer connection taken off werift's path, and sent without it. */
+export interface RtpSocketTap {
+  /** Sends one datagram to the peer on the selected candidate pair; false when there is none yet, or consent to send expired. */
+  send(datagram: Buffer): boolean;
+  /** Gives every datagram back to werift. Idempotent. */
+  close(): void;
+}
+
+/**
+ * Takes RTP (not RTCP, STUN or DTLS) off the transport's UDP sockets before werift parses it,
+ * and hands each datagram to `onRtp`; everything else goes on to werift as before. werift then
+ * keeps ICE (checks, consent), DTLS and RTCP, and never sees the audio. The sockets stay werift's:
+ * they close with the peer connection. `isRtp` decides which datagrams are taken.
+ */
+export function tapRtpSockets(transport: RTCDtlsTransport, isRtp: (data: Buffer) => boolean, onRtp: (datagram: Buffer) => void): RtpSocketTap {
+  const connection = transport.iceTransport.connection as unknown as IceConnectionInternals;
+  const restore: (() => void)[] = [];
+  for (const protocol of connection.protocols ?? []) {
+    const udp = protocol.transport;
+    if (!udp || udp.type !== 'udp' || typeof udp.onData !== 'function') continue;
+    const original = udp.onData;
+    const tapped = (data: Buffer, address: [string, number]) => {
+      if (isRtp(data)) onRtp(data);
+      else original(data, address);
+    };
+    udp.onData = tapped;
+    restore.push(() => {
+      if (udp.onData === tapped) udp.onData = original;
+    });
+  }
+  return {
+    send(datagram) {
+      const pair = connection.nominated;
+      const udp = pair?.protocol.transport;
+      if (!pair || !udp || udp.closed || connection.canSendApplicationData?.() === false) return false;
+      // An IP literal: dgram resolves nothing, and without a callback a failed send is dropped silently, as werift's own sends.
+      udp.socket.send(datagram, pair.remoteAddr[1], pair.remoteAddr[0]);
+      return true;
+    },
+    close() {
+      for (const undo of restore.splice(0)) undo();
+    },
+  };
 }

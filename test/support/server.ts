@@ -24,6 +24,10 @@ export interface ServerOptions {
   dataDir?: string;
   adminPassword?: string;
   env?: Record<string, string>;
+  /** More node options, after tsx's (e.g. --expose-gc, --cpu-prof). */
+  nodeArgs?: string[];
+  /** The checkout whose server/main.ts runs; default the current directory (the bench compares checkouts). */
+  cwd?: string;
 }
 
 export async function freePort(): Promise<number> {
@@ -41,7 +45,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'switchboard-test-')));
   const adminPassword = options.adminPassword ?? 'test-admin-password';
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...(options.nodeArgs ?? []), 'server/main.ts'], {
+    cwd: options.cwd,
     env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, ADMIN_PASSWORD: adminPassword, LOG_LEVEL: 'info', NODE_ENV: 'test', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
