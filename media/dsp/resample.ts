@@ -111,6 +111,43 @@ export function resample(input: Float32Array, fromRate: number, toRate: number, 
   return new Resampler(fromRate, toRate, options).resample(input);
 }
 
+/**
+ * The same result as `resample`, computed slice by slice with `pause` awaited between slices (to
+ * give the event loop back during a long conversion). Each slice starts on an input sample that
+ * falls exactly on an output sample and carries enough neighbours for the filter, so the seams
+ * are exact.
+ */
+export async function resampleInSlices(
+  input: Float32Array,
+  fromRate: number,
+  toRate: number,
+  options: ResamplerOptions = {},
+  pause: () => Promise<void> = async () => undefined,
+  sliceSamples = 48000,
+): Promise<Float32Array> {
+  const resampler = new Resampler(fromRate, toRate, options);
+  if (fromRate === toRate) return input.slice();
+  const divisor = gcd(fromRate, toRate);
+  const up = toRate / divisor;
+  const down = fromRate / divisor;
+  const output = new Float32Array(resampler.outputLength(input.length));
+  // The kernel reaches zeroCrossings / scale input samples each side; padding is a multiple of `down`.
+  const reach = Math.ceil((options.zeroCrossings ?? 32) / Math.min(1, toRate / fromRate)) + 2;
+  const padding = Math.ceil(reach / down) * down;
+  const slice = Math.max(1, Math.round(sliceSamples / down)) * down;
+  for (let start = 0; start < input.length; start += slice) {
+    const end = Math.min(input.length, start + slice);
+    const paddedStart = Math.max(0, start - padding);
+    const local = resampler.resample(input.subarray(paddedStart, Math.min(input.length, end + padding)));
+    const outputStart = (start / down) * up;
+    const outputEnd = end === input.length ? output.length : (end / down) * up;
+    const localStart = outputStart - (paddedStart / down) * up;
+    output.set(local.subarray(localStart, localStart + (outputEnd - outputStart)), outputStart);
+    await pause();
+  }
+  return output;
+}
+
 function sinc(x: number): number {
   if (x === 0) return 1;
   const px = Math.PI * x;

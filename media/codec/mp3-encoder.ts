@@ -1,0 +1,101 @@
+// MP3 (MPEG audio layer III, mono) from PCM or from an Ogg Opus recording, with LAME's JavaScript
+// port: what a voicemail e-mail attaches, since every mail client and phone plays MP3.
+// The work is cut into slices that give the event loop back: converting a three-minute message
+// takes a few seconds of CPU, and calls in progress must not miss their 20 ms ticks meanwhile.
+import { Mp3Encoder } from '@breezystack/lamejs';
+import { Worker } from 'node:worker_threads';
+import { resampleInSlices } from '../dsp/resample.ts';
+import { float32ToInt16 } from '../dsp/samples.ts';
+import { readOggOpus } from '../rtp/ogg-opus-reader.ts';
+import { withInfoTag } from './mp3-info-tag.ts';
+import { decodeOggOpus, OPUS_SAMPLE_RATE, yieldToEventLoop } from './ogg-opus-decoder.ts';
+
+/** Rates an MP3 stream can have (MPEG-1, MPEG-2 and MPEG-2.5 layer III). */
+export const MP3_SAMPLE_RATES = [8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000] as const;
+export type Mp3SampleRate = (typeof MP3_SAMPLE_RATES)[number];
+
+export interface Mp3Options {
+  /**
+   * Rate of the MP3. 24 kHz (MPEG-2) keeps everything a phone call carries, Opus's wideband
+   * included, at half the encoding cost of 48 kHz.
+   */
+  sampleRate?: Mp3SampleRate;
+  /** Constant bit rate in kb/s; 48 kb/s is clear speech at 24 kHz (360 kB a minute). */
+  bitrateKbps?: number;
+}
+
+export const MP3_DEFAULTS: Required<Mp3Options> = { sampleRate: 24000, bitrateKbps: 48 };
+
+/** Samples handed to LAME between two breaks: a multiple of the 1152-sample MPEG-1 frame. */
+const ENCODE_SLICE = 1152 * 10;
+/** Fewer sinc lobes than the resampler's default: ample for speech, half the cost. */
+const RESAMPLE_ZERO_CROSSINGS = 16;
+
+/** Encodes mono samples in [-1, 1] at `sampleRate` as an MP3 file. */
+export async function encodeMp3(samples: Float32Array, sampleRate: number, options: Mp3Options = {}): Promise<Uint8Array> {
+  const { sampleRate: mp3Rate, bitrateKbps } = { ...MP3_DEFAULTS, ...options };
+  if (!MP3_SAMPLE_RATES.includes(mp3Rate)) throw new RangeError(`MP3 cannot be ${mp3Rate} Hz`);
+  const atRate =
+    sampleRate === mp3Rate ? samples : await resampleInSlices(samples, sampleRate, mp3Rate, { zeroCrossings: RESAMPLE_ZERO_CROSSINGS }, yieldToEventLoop);
+  const pcm = float32ToInt16(atRate);
+  const encoder = new Mp3Encoder(1, mp3Rate, bitrateKbps);
+  const chunks: Uint8Array[] = [];
+  for (let start = 0; start < pcm.length; start += ENCODE_SLICE) {
+    chunks.push(copy(encoder.encodeBuffer(pcm.subarray(start, start + ENCODE_SLICE))));
+    await yieldToEventLoop();
+  }
+  chunks.push(copy(encoder.flush()));
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return withInfoTag(out, pcm.length / mp3Rate);
+}
+
+export interface Mp3FromOggOpus {
+  mp3: Uint8Array;
+  /** Length of the audio encoded (the Ogg Opus file's playable length). */
+  durationMs: number;
+}
+
+/** Decodes an Ogg Opus file (a voicemail recording) and encodes it as MP3. */
+export async function oggOpusToMp3(oggOpus: Uint8Array, options: Mp3Options = {}): Promise<Mp3FromOggOpus> {
+  const pcm = await decodeOggOpus(readOggOpus(oggOpus));
+  return { mp3: await encodeMp3(pcm, OPUS_SAMPLE_RATE, options), durationMs: (pcm.length / OPUS_SAMPLE_RATE) * 1000 };
+}
+
+/**
+ * `oggOpusToMp3` on a worker thread, so that the PBX's own thread (signaling, RTP relays, the
+ * player's 20 ms clock) feels nothing of it: even sliced, LAME's JavaScript has pauses (its first,
+ * unoptimised runs; garbage collection) long enough to be heard on calls in progress.
+ * The worker loads the TypeScript sources through tsx, as the server itself does.
+ */
+export function oggOpusToMp3OffThread(oggOpus: Uint8Array, options: Mp3Options = {}, timeoutMs = 120_000): Promise<Mp3FromOggOpus> {
+  return new Promise((resolve, reject) => {
+    const entry = new URL('./mp3-encoder-worker.ts', import.meta.url).href;
+    const tsx = import.meta.resolve('tsx/esm/api');
+    // An eval'd CommonJS bootstrap: a .ts entry cannot be a worker's first module, tsx's loader
+    // has to be registered in the new thread before it is imported.
+    const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
+    const worker = new Worker(bootstrap, { eval: true, workerData: { oggOpus, options } });
+    let settled = false;
+    const finish = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      void worker.terminate();
+      outcome();
+    };
+    const timer = setTimeout(() => finish(() => reject(new Error(`MP3 conversion took more than ${timeoutMs} ms`))), timeoutMs);
+    worker.once('message', (result: Mp3FromOggOpus) => finish(() => resolve({ mp3: new Uint8Array(result.mp3), durationMs: result.durationMs })));
+    worker.once('error', (error) => finish(() => reject(error)));
+    worker.once('exit', (code) => finish(() => reject(new Error(`the MP3 worker exited with code ${code} and no result`))));
+  });
+}
+
+/** LAME may reuse its output buffer: keep a copy of what it gave. */
+function copy(bytes: Uint8Array | Int8Array): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength).slice();
+}

@@ -1,0 +1,199 @@
+// MP3 for voicemail e-mails: encoded here, decoded by independent decoders (mpg123's wasm build and
+// ffmpeg), compared with the source by length and by loudness envelope.
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MPEGDecoder } from 'mpg123-decoder';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { sineTone } from '../../../media/audio/wav.ts';
+import { encodeMp3, oggOpusToMp3, oggOpusToMp3OffThread } from '../../../media/codec/mp3-encoder.ts';
+import { OPUS_FRAME_SAMPLES, OpusEncoder } from '../../../media/codec/opus.ts';
+import { resample, resampleInSlices } from '../../../media/dsp/resample.ts';
+import { concatFloat32 } from '../../../media/dsp/samples.ts';
+import { OggOpusWriter } from '../../../media/rtp/ogg-opus-writer.ts';
+import { EspeakSynthesizer } from '../../../media/tts/espeak.ts';
+import { dominantFrequency } from '../signal.ts';
+
+const test = suite('codec/mp3-encoder');
+let directory: string;
+/** About 8 s of speech (eSpeak, French) with pauses: an envelope worth comparing. */
+let speech: Float32Array;
+
+test.before(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'switchboard-mp3-'));
+  const espeak = await EspeakSynthesizer.load();
+  const pause = new Float32Array(48000 * 0.6);
+  speech = concatFloat32([
+    espeak.synthesize('Bonjour, ici Jean Dupont.', { voice: 'fr' }),
+    pause,
+    espeak.synthesize('Rappelez-moi au zéro six, douze, trente-quatre, cinquante-six, soixante-dix-huit.', { voice: 'fr' }),
+    pause,
+    espeak.synthesize('Merci, à bientôt.', { voice: 'fr' }),
+  ]);
+  espeak.close?.();
+});
+test.after(async () => {
+  await rm(directory, { recursive: true, force: true });
+});
+
+async function mpg123Decode(mp3: Uint8Array): Promise<{ samples: Float32Array; sampleRate: number; errors: number }> {
+  const decoder = new MPEGDecoder();
+  await decoder.ready;
+  try {
+    const decoded = decoder.decode(mp3);
+    return { samples: decoded.channelData[0]!, sampleRate: decoded.sampleRate, errors: decoded.errors.length };
+  } finally {
+    decoder.free();
+  }
+}
+
+function ffmpegDecode(path: string, rate: number): Float32Array {
+  const result = spawnSync('ffmpeg', ['-v', 'warning', '-i', path, '-f', 'f32le', '-ac', '1', '-ar', String(rate), '-'], { maxBuffer: 1 << 27 });
+  assert.is(result.status, 0, result.stderr.toString());
+  assert.is(result.stderr.toString(), '', 'ffmpeg complained');
+  return new Float32Array(result.stdout.buffer, result.stdout.byteOffset, result.stdout.byteLength / 4);
+}
+
+/** RMS in 20 ms windows. */
+function envelope(samples: Float32Array, rate: number): number[] {
+  const window = Math.round(rate * 0.02);
+  const out: number[] = [];
+  for (let start = 0; start + window <= samples.length; start += window) {
+    let sum = 0;
+    for (let i = start; i < start + window; i++) sum += samples[i]! * samples[i]!;
+    out.push(Math.sqrt(sum / window));
+  }
+  return out;
+}
+
+function correlation(a: number[], b: number[]): number {
+  const n = Math.min(a.length, b.length);
+  const mean = (x: number[]) => x.slice(0, n).reduce((s, v) => s + v, 0) / n;
+  const ma = mean(a);
+  const mb = mean(b);
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < n; i++) {
+    ab += (a[i]! - ma) * (b[i]! - mb);
+    aa += (a[i]! - ma) ** 2;
+    bb += (b[i]! - mb) ** 2;
+  }
+  return ab / Math.sqrt(aa * bb);
+}
+
+/** Best envelope correlation over decoder delays of 0-150 ms (MP3 decoders add LAME's delay). */
+function envelopeMatch(source: Float32Array, sourceRate: number, decoded: Float32Array, decodedRate: number): number {
+  const reference = envelope(resample(source, sourceRate, decodedRate), decodedRate);
+  let best = -1;
+  for (let lag = 0; lag <= Math.round(decodedRate * 0.15); lag += Math.round(decodedRate * 0.001)) {
+    best = Math.max(best, correlation(reference, envelope(decoded.subarray(lag), decodedRate)));
+  }
+  return best;
+}
+
+test('slice-by-slice resampling is the same as resampling at once', async () => {
+  const input = concatFloat32([sineTone(440, 1.3, 48000, 0.5), speech.subarray(0, 48000 * 2)]);
+  for (const to of [24000, 22050, 16000, 8000]) {
+    const whole = resample(input, 48000, to, { zeroCrossings: 16 });
+    const sliced = await resampleInSlices(input, 48000, to, { zeroCrossings: 16 }, undefined, 7000);
+    assert.is(sliced.length, whole.length, `${to} Hz length`);
+    let maxDifference = 0;
+    for (let i = 0; i < whole.length; i++) maxDifference = Math.max(maxDifference, Math.abs(whole[i]! - sliced[i]!));
+    assert.ok(maxDifference < 1e-6, `${to} Hz: ${maxDifference}`);
+  }
+});
+
+test('speech as PCM: an MPEG-2 layer III mono file of the same length and envelope (mpg123)', async () => {
+  const mp3 = await encodeMp3(speech, 48000);
+  // Frame header: sync, MPEG-2 (ID bit 0), layer III, 24 kHz, mono (channel mode 11).
+  assert.is(mp3[0], 0xff);
+  assert.is(mp3[1]! & 0xfe, 0xf2, 'MPEG-2 layer III');
+  assert.is((mp3[2]! >> 2) & 0x03, 1, '24 kHz');
+  assert.is(mp3[3]! >> 6, 3, 'mono');
+  const seconds = speech.length / 48000;
+  assert.ok(Math.abs(mp3.length - (seconds * 48000) / 8) < 2000, `48 kb/s: ${mp3.length} bytes for ${seconds.toFixed(2)} s`);
+  const decoded = await mpg123Decode(mp3);
+  assert.is(decoded.sampleRate, 24000);
+  assert.is(decoded.errors, 0);
+  const decodedSeconds = decoded.samples.length / decoded.sampleRate;
+  assert.ok(Math.abs(decodedSeconds - seconds) < 0.1, `decoded ${decodedSeconds.toFixed(3)} s for ${seconds.toFixed(3)} s`);
+  // The Info frame's delay and padding make the decoded length exact, not just close.
+  assert.is(decoded.samples.length, Math.round(speech.length / 2));
+  const match = envelopeMatch(speech, 48000, decoded.samples, decoded.sampleRate);
+  assert.ok(match >= 0.9, `envelope correlation ${match.toFixed(3)}`);
+});
+
+test('an Ogg Opus recording: same length and envelope, a tone keeps its pitch (ffmpeg)', async () => {
+  const tone = sineTone(1000, 1, 48000, 0.3);
+  const source = concatFloat32([speech, tone]);
+  const ogg = join(directory, 'message.ogg');
+  await writeRecording(ogg, source);
+  const { mp3, durationMs } = await oggOpusToMp3(await readFile(ogg));
+  const wholeFrames = Math.floor(source.length / OPUS_FRAME_SAMPLES) * OPUS_FRAME_SAMPLES;
+  assert.is(durationMs, ((wholeFrames - 312) / 48000) * 1000);
+  const path = join(directory, 'message.mp3');
+  await writeFile(path, mp3);
+  const decoded = ffmpegDecode(path, 24000);
+  const decodedMs = (decoded.length / 24000) * 1000;
+  assert.ok(Math.abs(decodedMs - durationMs) < 100, `decoded ${decodedMs.toFixed(0)} ms for ${durationMs.toFixed(0)} ms`);
+  const match = envelopeMatch(source.subarray(312), 48000, decoded, 24000);
+  assert.ok(match >= 0.9, `envelope correlation ${match.toFixed(3)}`);
+  const end = decoded.length;
+  assert.is(dominantFrequency(decoded.subarray(end - 12000, end - 2400), 24000, 500, 2000, 5), 1000);
+});
+
+/** Writes `pcm` as an Ogg Opus recording, the way a voicemail is stored. */
+async function writeRecording(path: string, pcm: Float32Array): Promise<void> {
+  const writer = await OggOpusWriter.createFile(path);
+  const encoder = new OpusEncoder();
+  for (let i = 0; i + OPUS_FRAME_SAMPLES <= pcm.length; i += OPUS_FRAME_SAMPLES) writer.writePacket(encoder.encode(pcm.subarray(i, i + OPUS_FRAME_SAMPLES)));
+  encoder.close();
+  await writer.close();
+}
+
+test('on a worker thread: the same MP3, and the event loop keeps its 20 ms ticks meanwhile', async () => {
+  const minute = concatFloat32(Array.from({ length: Math.ceil((60 * 48000) / speech.length) }, () => speech)).subarray(0, 60 * 48000);
+  const path = join(directory, 'minute.ogg');
+  await writeRecording(path, minute);
+  const ogg = await readFile(path);
+  let last = performance.now();
+  let worstGap = 0;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    worstGap = Math.max(worstGap, now - last);
+    last = now;
+  }, 20);
+  const started = performance.now();
+  const offThread = await oggOpusToMp3OffThread(ogg);
+  clearInterval(ticker);
+  console.log(`60 s converted on a worker in ${(performance.now() - started).toFixed(0)} ms; worst gap between 20 ms ticks ${worstGap.toFixed(1)} ms`);
+  assert.ok(worstGap < 45, `worst gap ${worstGap.toFixed(1)} ms`);
+  const inThread = await oggOpusToMp3(ogg);
+  assert.is(offThread.durationMs, inThread.durationMs);
+  assert.ok(Buffer.from(offThread.mp3).equals(Buffer.from(inThread.mp3)), 'byte for byte the same file');
+  await oggOpusToMp3OffThread(new TextEncoder().encode('not ogg')).then(
+    () => assert.unreachable('not Ogg Opus'),
+    (error: Error) => assert.match(error.message, /Ogg/),
+  );
+});
+
+test('silence and nothing at all still give a playable (or empty) file', async () => {
+  const silent = await encodeMp3(new Float32Array(48000), 48000);
+  const decoded = await mpg123Decode(silent);
+  assert.ok(Math.abs(decoded.samples.length / 24000 - 1) < 0.1);
+  assert.ok(decoded.samples.every((v) => Math.abs(v) < 1e-3));
+  const empty = await encodeMp3(new Float32Array(0), 48000);
+  assert.ok(empty.length < 1000);
+  await assert.not.throws(async () => encodeMp3(new Float32Array(10), 16000, { sampleRate: 16000, bitrateKbps: 32 }));
+  try {
+    await encodeMp3(new Float32Array(10), 48000, { sampleRate: 23000 as 24000 });
+    assert.unreachable('23 kHz is no MP3 rate');
+  } catch (error) {
+    assert.instance(error, RangeError);
+  }
+});
+
+test.run();
