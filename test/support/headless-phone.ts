@@ -36,6 +36,8 @@ export interface HeadlessPhoneOptions {
   keepReceived?: boolean;
   /** Called for every Opus packet received (the bench's latency probe). */
   onReceive?: (payload: Buffer, sequenceNumber: number) => void;
+  /** Called for every Opus packet sent, with the index of its frame in `frames`. */
+  onSend?: (frameIndex: number) => void;
 }
 
 /** What the phone heard, and how much was missing, since the last resetCounters(). */
@@ -49,8 +51,10 @@ export interface ReceiveCounters {
 
 /** One call's timestamps (performance.now(), ms), for setup times. */
 export interface CallTimes {
-  /** dial() called, or the incoming call seen. */
+  /** dial() or answer() called (the offer is made after). */
   started: number;
+  /** The offer went to the server (`dial` or `answer` sent). */
+  requested?: number;
   /** The call-update `connected` arrived. */
   connected?: number;
   /** The peer connection (ICE + DTLS) connected. */
@@ -367,9 +371,13 @@ export class HeadlessPhone {
       // After a long stall, skip ahead rather than bursting what was missed.
       if (performance.now() - due > 10 * FRAME_MS) sent = Math.floor((performance.now() - started) / FRAME_MS);
       const outgoing = this.#outgoing;
-      const frame = this.#frames[outgoing.frame % this.#frames.length]!;
+      const frameIndex = outgoing.frame % this.#frames.length;
       outgoing.frame++;
-      if (call.channel.send({ payloadType: call.opusPayloadType, sequenceNumber: outgoing.sequenceNumber, timestamp: outgoing.timestamp, ssrc, marker: sent === 0 }, frame)) this.#sent++;
+      const header = { payloadType: call.opusPayloadType, sequenceNumber: outgoing.sequenceNumber, timestamp: outgoing.timestamp, ssrc, marker: sent === 0 };
+      if (call.channel.send(header, this.#frames[frameIndex]!)) {
+        this.#sent++;
+        this.#options.onSend?.(frameIndex);
+      }
       outgoing.sequenceNumber = (outgoing.sequenceNumber + 1) & 0xffff;
       outgoing.timestamp = (outgoing.timestamp + FRAME_SAMPLES) >>> 0;
       sent++;
@@ -406,6 +414,7 @@ export class HeadlessPhone {
   }
 
   #request<T extends object>(event: 'dial' | 'answer', payload: unknown): Promise<Result<T>> {
+    if (this.#call) this.#call.times.requested = performance.now();
     return new Promise((resolve) => {
       (this.socket.emit as (event: string, payload: unknown, ack: (result: Result<T>) => void) => void)(event, payload, resolve);
     });

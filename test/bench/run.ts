@@ -1,0 +1,301 @@
+// `npm run bench`: the server in one process, headless phones in others (test/bench/phones.ts),
+// real Opus relayed at 50 packets/s each way, on loopback only. Calls are added at a steady rate
+// up to each level (10, 50, 100, 150 concurrent calls by default), each level is held and measured,
+// then everything is hung up and stopped. Prints one table row per level.
+//
+//   npm run bench -- --levels=10,50 --hold=20 --clients=2 --rate=10
+//   npm run bench -- --server-root=/path/to/other/checkout   (measure another version of the server)
+//   npm run bench -- --cpu-prof=/tmp/profiles                (server CPU profile, written at its exit)
+//   npm run bench -- --client-cpu-prof=/tmp/profiles         (the phones' profiles while each level is held)
+//
+// How each figure is taken:
+// - server CPU: utime + stime of the server process from /proc/PID/stat over the measured window
+//   (all its threads), divided by the packets it relayed in that window (one relayed packet = one
+//   received + one sent) as counted by the probe loaded into it (test/bench/server-probe.ts).
+// - setup: from the caller's `dial` request to its call-update `connected` (the callee, which
+//   answers at once with its own offer, has been rung and has answered), for the calls added to
+//   reach the level, while the earlier calls keep talking.
+// - loop stall during setup: the server's monitorEventLoopDelay maximum while those calls were set up.
+// - hop in the server: from the RTP datagram's `message` event to the send it causes (the probe);
+//   the time a datagram waits for the event loop before that is not in it.
+// - phone to phone: from a frame's send by one phone to its arrival at the other (same process,
+//   one clock): the whole path, two client event loops included.
+// - loss: sequence-number gaps seen by the phones during the window.
+// - memory per call: (server RSS at the level - RSS before the first call) / calls.
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { addIncomingNumber, addUsers, adminSession, applyDraft } from '../support/pbx-users.ts';
+import { startServer, type RunningServer } from '../support/server.ts';
+import { LatencyHistogram } from './latency-histogram.ts';
+import type { BenchCommand, CallSlot, DialResult, PhoneCounters } from './phones.ts';
+
+interface Options {
+  levels: number[];
+  holdSeconds: number;
+  clients: number;
+  callsPerSecond: number;
+  serverRoot: string | undefined;
+  cpuProfileDir: string | undefined;
+  clientCpuProfileDir: string | undefined;
+  jsonPath: string | undefined;
+}
+
+interface ProbeReport {
+  id: number;
+  eventLoop: { maxMs: number; p99Ms: number; meanMs: number };
+  relay: { packets: number; p50Ms: number; p99Ms: number; maxMs: number };
+}
+
+interface LevelResult {
+  calls: number;
+  failedSetups: number;
+  serverCpuPercent: number;
+  cpuPerPacketUs: number;
+  relayedPerSecond: number;
+  setupP50Ms: number;
+  setupP99Ms: number;
+  mediaP99Ms: number;
+  setupLoopStallMs: number;
+  holdLoopStallMs: number;
+  hopP50Ms: number;
+  hopP99Ms: number;
+  phoneToPhoneP50Ms: number;
+  phoneToPhoneP99Ms: number;
+  lossPercent: number;
+  memoryPerCallMb: number;
+  rssMb: number;
+  clientCpuPercent: number[];
+  clientSystemCpuPercent: number[];
+  clientLoopMaxMs: number[];
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function parseOptions(argv: string[]): Options {
+  const value = (name: string) => argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+  return {
+    levels: (value('levels') ?? '10,50,100,150').split(',').map(Number).filter((n) => n > 0),
+    holdSeconds: Number(value('hold') ?? 20),
+    clients: Number(value('clients') ?? Math.max(1, Math.min(2, availableParallelism()))),
+    callsPerSecond: Number(value('rate') ?? 10),
+    serverRoot: value('server-root'),
+    cpuProfileDir: value('cpu-prof'),
+    clientCpuProfileDir: value('client-cpu-prof'),
+    jsonPath: value('json'),
+  };
+}
+
+/** CPU seconds (user + system, every thread) of a process so far. */
+async function processCpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 14 and 15 of proc(5), counted from the state field (3).
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
+async function residentBytes(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+}
+
+/** Asks the probe in the server for its figures since the last ask (SIGUSR2, one line on stdout). */
+async function readProbe(server: RunningServer): Promise<ProbeReport> {
+  const seen = server.output().split('\n').filter((line) => line.startsWith('BENCH-PROBE ')).length;
+  server.process.kill('SIGUSR2');
+  const deadline = performance.now() + 5000;
+  for (;;) {
+    const lines = server.output().split('\n').filter((line) => line.startsWith('BENCH-PROBE '));
+    if (lines.length > seen) return JSON.parse(lines.at(-1)!.slice('BENCH-PROBE '.length)) as ProbeReport;
+    if (performance.now() > deadline) throw new Error('the server probe did not answer');
+    await sleep(20);
+  }
+}
+
+class ClientProcess {
+  readonly #child: ChildProcess;
+  readonly #pending = new Map<number, (reply: any) => void>();
+  readonly #exited: Promise<void>;
+  #nextId = 1;
+
+  constructor() {
+    this.#child = fork(fileURLToPath(new URL('./phones.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.#exited = new Promise((resolve) => this.#child.once('exit', () => resolve()));
+    this.#child.on('message', (reply: { id: number }) => {
+      this.#pending.get(reply.id)?.(reply);
+      this.#pending.delete(reply.id);
+    });
+  }
+
+  get pid(): number {
+    return this.#child.pid!;
+  }
+
+  request<T>(request: BenchCommand): Promise<T & { error?: string }> {
+    const id = this.#nextId++;
+    return new Promise((resolve) => {
+      this.#pending.set(id, resolve);
+      this.#child.send({ ...request, id });
+    });
+  }
+
+  /** Waits a moment for it to exit by itself (a CPU profile is written at exit), then kills it. */
+  async stop(): Promise<void> {
+    await Promise.race([this.#exited, sleep(5000)]);
+    if (this.#child.exitCode === null) this.#child.kill('SIGKILL');
+  }
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const maxCalls = Math.max(...options.levels);
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  log(`bench: levels ${options.levels.join(', ')}; ${options.holdSeconds} s each; ${options.clients} client processes; ${options.callsPerSecond} new calls/s; server ${options.serverRoot ?? root}`);
+
+  if (options.cpuProfileDir) await mkdir(options.cpuProfileDir, { recursive: true });
+  const server = await startServer({
+    cwd: options.serverRoot,
+    env: { MEDIA_ADDRESSES: '127.0.0.1', PUBLIC_CALLS_MAX: String(maxCalls * 2), PUBLIC_CALLS_PER_ADDRESS: String(maxCalls * 2), LOG_LEVEL: 'warn' },
+    nodeArgs: [
+      '--import',
+      pathToFileURL(fileURLToPath(new URL('./server-probe.ts', import.meta.url))).href,
+      ...(options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : []),
+    ],
+  });
+  const clients = Array.from({ length: options.clients }, () => new ClientProcess());
+  const results: LevelResult[] = [];
+  try {
+    const pid = server.process.pid!;
+    log(`server pid ${pid}; adding ${maxCalls} users and incoming numbers (the server hashes each password)`);
+    const admin = await adminSession(server.url, server.adminPassword);
+    const slots: CallSlot[] = [];
+    const users = await addUsers(
+      admin,
+      Array.from({ length: maxCalls }, (_, i) => ({ extension: String(5000 + i), password: `bench-${5000 + i}`, name: `Bench ${i}` })),
+    );
+    for (const [i, user] of users.entries()) {
+      const number = `+339${String(i).padStart(7, '0')}`;
+      await addIncomingNumber(admin, number, user.id);
+      slots.push({ slot: i, number, extension: user.extension, password: user.password });
+    }
+    await applyDraft(admin);
+
+    log('connecting the phones (softphone logins and public callers)');
+    await Promise.all(clients.map((client, c) => client.request({ command: 'connect', baseUrl: server.url, slots: slots.filter((s) => s.slot % clients.length === c) })));
+    const clientOf = (slot: number) => clients[slot % clients.length]!;
+    // Let the memory of the set-up (logins, password hashes) settle before the baseline.
+    await sleep(5000);
+    const rssBefore = await residentBytes(pid);
+
+    let active = 0;
+    for (const level of options.levels) {
+      // Calls added at a steady rate while the earlier ones keep talking.
+      await readProbe(server);
+      const rampStarted = performance.now();
+      const dials: Promise<DialResult>[] = [];
+      for (let slot = active; slot < level; slot++) {
+        const due = rampStarted + ((slot - active) * 1000) / options.callsPerSecond;
+        await sleep(Math.max(0, due - performance.now()));
+        dials.push(clientOf(slot).request<DialResult>({ command: 'dial', slot }));
+      }
+      const setups = await Promise.all(dials);
+      const duringSetup = await readProbe(server);
+      const failed = setups.filter((s) => !s.ok);
+      for (const failure of failed.slice(0, 3)) log(`  a call failed: ${failure.error}`);
+      active = level;
+
+      await sleep(2000);
+      await Promise.all(clients.map((client) => client.request({ command: 'reset' })));
+      if (options.clientCpuProfileDir) await Promise.all(clients.map((client) => client.request({ command: 'profile-start' })));
+      await readProbe(server);
+      const cpuBefore = await processCpuSeconds(pid);
+      const windowStarted = performance.now();
+      await sleep(options.holdSeconds * 1000);
+      const cpuAfter = await processCpuSeconds(pid);
+      const seconds = (performance.now() - windowStarted) / 1000;
+      const probe = await readProbe(server);
+      const counters = await Promise.all(clients.map((client) => client.request<PhoneCounters>({ command: 'read' })));
+      if (options.clientCpuProfileDir) {
+        await mkdir(options.clientCpuProfileDir, { recursive: true });
+        await Promise.all(clients.map((client, c) => client.request({ command: 'profile-stop', path: join(options.clientCpuProfileDir!, `phones-${level}-calls-${c}.cpuprofile`) })));
+      }
+      const rss = await residentBytes(pid);
+
+      const latency = new LatencyHistogram();
+      for (const c of counters) latency.merge(c.latency);
+      const received = counters.reduce((sum, c) => sum + c.received, 0);
+      const lost = counters.reduce((sum, c) => sum + c.lost, 0);
+      const cpuSeconds = cpuAfter - cpuBefore;
+      const relayed = probe.relay.packets || received;
+      const ok = setups.filter((s) => s.ok);
+      const result: LevelResult = {
+        calls: level,
+        failedSetups: failed.length,
+        serverCpuPercent: (cpuSeconds / seconds) * 100,
+        cpuPerPacketUs: relayed > 0 ? (cpuSeconds * 1e6) / relayed : NaN,
+        relayedPerSecond: relayed / seconds,
+        setupP50Ms: percentile(ok.map((s) => s.setupMs!), 50),
+        setupP99Ms: percentile(ok.map((s) => s.setupMs!), 99),
+        mediaP99Ms: percentile(ok.map((s) => s.mediaMs!), 99),
+        setupLoopStallMs: duringSetup.eventLoop.maxMs,
+        holdLoopStallMs: probe.eventLoop.maxMs,
+        hopP50Ms: probe.relay.p50Ms,
+        hopP99Ms: probe.relay.p99Ms,
+        phoneToPhoneP50Ms: latency.percentile(50),
+        phoneToPhoneP99Ms: latency.percentile(99),
+        lossPercent: received + lost > 0 ? (lost / (received + lost)) * 100 : NaN,
+        memoryPerCallMb: (rss - rssBefore) / level / 1024 / 1024,
+        rssMb: rss / 1024 / 1024,
+        clientCpuPercent: counters.map((c) => Math.round(c.cpuPercent)),
+        clientSystemCpuPercent: counters.map((c) => Math.round(c.systemCpuPercent)),
+        clientLoopMaxMs: counters.map((c) => Math.round(c.loopMaxMs)),
+      };
+      results.push(result);
+      log(
+        `  ${level} calls: server ${result.serverCpuPercent.toFixed(0)}% of a core, ${result.cpuPerPacketUs.toFixed(1)} µs/packet ` +
+          `(${Math.round(result.relayedPerSecond)} relayed/s, phones got ${Math.round(received / seconds)}/s); setup p50 ${result.setupP50Ms.toFixed(0)} ms p99 ${result.setupP99Ms.toFixed(0)} ms ` +
+          `(media p99 ${result.mediaP99Ms.toFixed(0)} ms, ${failed.length} failed); loop stall ${result.setupLoopStallMs.toFixed(1)} ms during setup, ${result.holdLoopStallMs.toFixed(1)} ms held; ` +
+          `hop p99 ${result.hopP99Ms.toFixed(2)} ms; phone to phone p50 ${result.phoneToPhoneP50Ms.toFixed(1)} p99 ${result.phoneToPhoneP99Ms.toFixed(1)} ms; ` +
+          `loss ${result.lossPercent.toFixed(3)}%; RSS ${result.rssMb.toFixed(0)} MB; phones' CPU ${result.clientCpuPercent.join('/')}% (kernel ${result.clientSystemCpuPercent.join('/')}%), their loop max ${result.clientLoopMaxMs.join('/')} ms`,
+      );
+    }
+    log('hanging up');
+    await Promise.all(clients.map((client) => client.request({ command: 'hangup-all' })));
+    await Promise.all(clients.map((client) => client.request({ command: 'close' })));
+  } finally {
+    await Promise.all(clients.map((client) => client.stop()));
+    await server.stop();
+  }
+  process.stdout.write(`\n${table(results)}\n`);
+  if (options.jsonPath) await writeFile(options.jsonPath, JSON.stringify(results, null, 2));
+}
+
+function table(results: LevelResult[]): string {
+  const rows = [
+    '| concurrent calls | server CPU (% of one core) | CPU per relayed packet (µs) | call setup p50 / p99 (ms) | event-loop stall during setup (ms, max) | hop in the server p99 (ms) | phone → phone p99 (ms) | loss (%) | memory per call (MB RSS) |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of results) {
+    rows.push(
+      `| ${r.calls}${r.failedSetups ? ` (${r.failedSetups} failed)` : ''} | ${r.serverCpuPercent.toFixed(0)} | ${r.cpuPerPacketUs.toFixed(1)} | ${r.setupP50Ms.toFixed(0)} / ${r.setupP99Ms.toFixed(0)} | ` +
+        `${r.setupLoopStallMs.toFixed(1)} | ${r.hopP99Ms.toFixed(2)} | ${r.phoneToPhoneP99Ms.toFixed(1)} | ${r.lossPercent.toFixed(2)} | ${r.memoryPerCallMb.toFixed(2)} |`,
+    );
+  }
+  return rows.join('\n');
+}
+
+function log(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+await main();
+process.exit(0);
