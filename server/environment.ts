@@ -18,6 +18,22 @@ const Environment = z.object({
   MEDIA_PORT_MAX: z.coerce.number().int().min(1024).max(65535).optional(),
   PUBLIC_CALLS_MAX: z.coerce.number().int().min(0).default(10),
   PUBLIC_CALLS_PER_ADDRESS: z.coerce.number().int().min(0).default(2),
+  /** Where e-mail notices go out, e.g. smtp://127.0.0.1:2525; empty: they wait in the outbox. */
+  SMTP_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((url) => url || undefined)
+    .refine((url) => url === undefined || /^smtps?:\/\/[^/]/.test(url), 'SMTP_URL must look like smtp://host:port or smtps://user:password@host'),
+  /** The sender of e-mail notices. */
+  MAIL_FROM: z.string().trim().min(3).default('Switchboard <switchboard@localhost>'),
+  /** The PBX's address as people reach it, for links in e-mails; default http://localhost:PORT. */
+  PUBLIC_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((url) => (url ? url.replace(/\/+$/, '') : undefined))
+    .refine((url) => url === undefined || /^https?:\/\/[^/]/.test(url), 'PUBLIC_URL must start with http:// or https://'),
 }).refine((env) => (env.MEDIA_PORT_MIN === undefined) === (env.MEDIA_PORT_MAX === undefined), {
   message: 'set both MEDIA_PORT_MIN and MEDIA_PORT_MAX, or neither',
   path: ['MEDIA_PORT_MIN'],
