@@ -3,8 +3,8 @@
 // A message is stored as "recording" before its file exists, so a crash while a caller speaks leaves
 // a trace that start-up repairs (recoverInterrupted): the message is then kept like any other, or
 // dropped if too short. Messages outlive their box's "Voicemail: No" (the box is only disabled).
-// Structurally this is the call engine's VoicemailDeposit (server/calls/ports.ts); data/ does not
-// import from server/.
+// Structurally this is the call engine's VoicemailDeposit and VoicemailListening
+// (server/calls/ports.ts); data/ does not import from server/.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -184,6 +184,14 @@ export class VoicemailStore {
       .sort((a, b) => (b.startedAt < a.startedAt ? -1 : b.startedAt > a.startedAt ? 1 : 0));
   }
 
+  /** The box's new messages, oldest first, with their audio: what a user hears by phone (*97). */
+  newMessages(boxId: string): (Pick<VoicemailMessage, 'id' | 'callerName' | 'callerNumber' | 'startedAt' | 'durationMs'> & { audioPath: string })[] {
+    return this.list(boxId)
+      .filter((m) => m.status === 'new')
+      .reverse()
+      .map((m) => ({ id: m.id, callerName: m.callerName, callerNumber: m.callerNumber, startedAt: m.startedAt, durationMs: m.durationMs, audioPath: this.audioPath(m.id) }));
+  }
+
   counts(boxId: string): MessageCounts {
     const counts: MessageCounts = { new: 0, heard: 0 };
     for (const message of this.#messages()) {
@@ -205,13 +213,13 @@ export class VoicemailStore {
     return all;
   }
 
-  markHeard(messageId: string): Promise<VoicemailMessage> {
-    return this.#setStatus(messageId, 'heard');
+  async markHeard(messageId: string): Promise<void> {
+    await this.#setStatus(messageId, 'heard');
   }
 
   /** Back to new (unheard), e.g. to listen again later. */
-  markNew(messageId: string): Promise<VoicemailMessage> {
-    return this.#setStatus(messageId, 'new');
+  async markNew(messageId: string): Promise<void> {
+    await this.#setStatus(messageId, 'new');
   }
 
   /** Deletes a message (new or heard) and its audio. */

@@ -11,7 +11,7 @@ import { sineTone } from '../../media/audio/wav.ts';
 import { OPUS_FRAME_SAMPLES, OpusEncoder } from '../../media/codec/opus.ts';
 import { readOggOpusFile, scanOggPages } from '../../media/rtp/ogg-opus-reader.ts';
 import { OggOpusWriter } from '../../media/rtp/ogg-opus-writer.ts';
-import type { VoicemailDeposit } from '../../server/calls/ports.ts';
+import type { VoicemailDeposit, VoicemailListening } from '../../server/calls/ports.ts';
 import { sampleConfig } from './fixtures/sample-config.ts';
 
 const test = suite('data/voicemail-store');
@@ -61,10 +61,20 @@ async function openStore(dir: string, config: () => PbxConfig = () => configWith
   return { store, saved, changed };
 }
 
-test('the store is a VoicemailDeposit for the call engine', async () => {
+test('the store is what the call engine needs: VoicemailDeposit and VoicemailListening', async () => {
   const { store } = await openStore(await freshDir());
-  const deposit: VoicemailDeposit = store;
-  assert.type(deposit.begin, 'function');
+  const engineSide: VoicemailDeposit & VoicemailListening = store;
+  assert.type(engineSide.begin, 'function');
+  const older = await store.begin('vm-u101', details('Older', '2026-03-01T10:00:00.000Z'));
+  const newer = await store.begin('vm-u101', details('Newer', '2026-03-02T10:00:00.000Z'));
+  const heard = await store.begin('vm-u101', details('Heard', '2026-03-03T10:00:00.000Z'));
+  for (const { messageId } of [older, newer, heard]) await store.commit(messageId, 1500);
+  await store.markHeard(heard.messageId);
+  assert.equal(
+    engineSide.newMessages('vm-u101').map((m) => [m.callerName, m.durationMs, m.audioPath]),
+    [['Older', 1500, older.audioPath], ['Newer', 1500, newer.audioPath]],
+    'new ones only, oldest first, with their files',
+  );
 });
 
 test('begin: stored as "recording" before the file exists; commit: new, announced once', async () => {
@@ -131,7 +141,8 @@ test('heard, new again, deleted: counts follow and each change is told once', as
   }
   assert.equal(store.list('vm-u101').map((m) => m.callerName), ['Cid', 'Ben', 'Ann'], 'newest first');
   changed.length = 0;
-  const heard = await store.markHeard(ids[0]!);
+  await store.markHeard(ids[0]!);
+  const heard = store.get(ids[0]!)!;
   assert.is(heard.status, 'heard');
   assert.type(heard.heardAt, 'string');
   await store.markHeard(ids[0]!);
