@@ -2,19 +2,9 @@
 // datagrams taken off its UDP sockets, SRTP in node:crypto (media/rtp/srtp.ts), sent straight on
 // the selected candidate pair. werift keeps ICE, DTLS and RTCP. This is what makes relaying
 // cheap: ~130 µs of CPU per relayed packet through werift, a fraction of it here.
-import type { RecordableHistogram } from 'node:perf_hooks';
 import type { RTCDtlsTransport } from 'werift';
 import { isRtpDatagram, SrtpDecryptor, SrtpEncryptor, type RtpHeaderFields, type RtpPacketView } from '../rtp/srtp.ts';
-import { srtpMasterKeys, tapRtpSockets, type RtpSocketTap } from './werift-internals.ts';
-
-export interface RtpChannelOptions {
-  /**
-   * Records, in nanoseconds, the time from a datagram reaching JavaScript to each send it
-   * causes synchronously (a relayed packet leaving by another channel): the PBX's own share of
-   * a hop. Waiting in the socket buffer before that is not included. Diagnostics only.
-   */
-  relayTimes?: RecordableHistogram;
-}
+import { srtpMasterKeys, tapRtpSockets, type RtpSocketTap, type SrtpMasterKeys } from './werift-internals.ts';
 
 export interface RtpChannelStats {
   received: number;
@@ -23,15 +13,11 @@ export interface RtpChannelStats {
   rejected: number;
 }
 
-/** When the datagram being handled now reached JavaScript (performance.now()), while relay times are recorded. */
-let dispatchStartedAt: number | undefined;
-
 export class RtpChannel {
   readonly #tap: RtpSocketTap;
   readonly #encryptor: SrtpEncryptor;
   readonly #decryptor: SrtpDecryptor;
   readonly #receive: (packet: RtpPacketView) => void;
-  readonly #relayTimes: RecordableHistogram | undefined;
   readonly #stats: RtpChannelStats = { received: 0, sent: 0, rejected: 0 };
   #closed = false;
 
@@ -40,17 +26,16 @@ export class RtpChannel {
    * AES_CM_128_HMAC_SHA1_80 (see onlyAesCmSrtp) or werift's internals are not as expected:
    * the caller then keeps werift's own path.
    */
-  static open(transport: RTCDtlsTransport, receive: (packet: RtpPacketView) => void, options: RtpChannelOptions = {}): RtpChannel | undefined {
+  static open(transport: RTCDtlsTransport, receive: (packet: RtpPacketView) => void): RtpChannel | undefined {
     const keys = srtpMasterKeys(transport);
     if (!keys) return undefined;
-    return new RtpChannel(transport, keys, receive, options);
+    return new RtpChannel(transport, keys, receive);
   }
 
-  private constructor(transport: RTCDtlsTransport, keys: NonNullable<ReturnType<typeof srtpMasterKeys>>, receive: (packet: RtpPacketView) => void, options: RtpChannelOptions) {
+  private constructor(transport: RTCDtlsTransport, keys: SrtpMasterKeys, receive: (packet: RtpPacketView) => void) {
     this.#encryptor = new SrtpEncryptor(keys.local);
     this.#decryptor = new SrtpDecryptor(keys.remote);
     this.#receive = receive;
-    this.#relayTimes = options.relayTimes;
     this.#tap = tapRtpSockets(transport, isRtpDatagram, this.#onDatagram);
   }
 
@@ -67,9 +52,6 @@ export class RtpChannel {
     if (this.#closed) return false;
     const sent = this.#tap.send(this.#encryptor.protect(header, payload));
     if (sent) this.#stats.sent++;
-    if (this.#relayTimes && dispatchStartedAt !== undefined) {
-      this.#relayTimes.record(Math.max(1, Math.round((performance.now() - dispatchStartedAt) * 1e6)));
-    }
     return sent;
   }
 
@@ -88,16 +70,6 @@ export class RtpChannel {
       return;
     }
     this.#stats.received++;
-    if (!this.#relayTimes) {
-      this.#receive(packet);
-      return;
-    }
-    const outer = dispatchStartedAt;
-    dispatchStartedAt = performance.now();
-    try {
-      this.#receive(packet);
-    } finally {
-      dispatchStartedAt = outer;
-    }
+    this.#receive(packet);
   };
 }
