@@ -24,6 +24,10 @@ import { createLogger } from './logger.ts';
 import { PromptLibrary } from './media-plane/prompt-library.ts';
 import { WebrtcMediaPlane } from './media-plane/webrtc-media-plane.ts';
 import { attachSignaling } from './signaling/signaling-server.ts';
+// --- voicemail storage and e-mail notices ---
+import { VoicemailStore } from '../data/voicemail-store.ts';
+import { Outbox, smtpTransport } from './notifications/outbox.ts';
+import { VoicemailNotices } from './notifications/voicemail-notice.ts';
 
 const FIFTEEN_MINUTES = 15 * 60_000;
 /** socket.io heartbeat: a vanished browser is noticed within two of these. */
@@ -44,6 +48,26 @@ async function main(): Promise<void> {
   });
   const sessions = await Sessions.open(dataDir, env.SESSION_HOURS * 3600_000);
   const callHistory = await CallHistory.open(dataDir);
+
+  // --- voicemail storage and e-mail notices ---
+  // Before any call: recordings a stop interrupted are repaired and saved (or dropped), and the
+  // notices of messages saved just before a stop are put in the outbox, once.
+  const voicemail = await VoicemailStore.open(dataDir, {
+    config: () => store.production.config,
+    log: (event, details) => logger.info(details, event),
+  });
+  const outbox = await Outbox.open(dataDir, { transport: env.SMTP_URL ? smtpTransport(env.SMTP_URL) : null, from: env.MAIL_FROM, logger });
+  const voicemailNotices = new VoicemailNotices({
+    store: voicemail,
+    outbox,
+    config: () => store.production.config,
+    publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+    logger,
+  });
+  await voicemailNotices.start();
+  await voicemail.recoverInterrupted();
+  if (!outbox.smtpConfigured) logger.info('no SMTP_URL: e-mail notices wait in the outbox (portal: Outbox)');
+  // --- end of voicemail storage and e-mail notices ---
 
   const speech = await EspeakSynthesizer.load();
   const prompts = new PromptLibrary(speech);
@@ -75,6 +99,7 @@ async function main(): Promise<void> {
     phones,
     config: () => store.production.config,
     history: callHistory,
+    voicemail,
     logger,
     publicLimits: { total: env.PUBLIC_CALLS_MAX, perAddress: env.PUBLIC_CALLS_PER_ADDRESS },
   });
@@ -91,6 +116,7 @@ async function main(): Promise<void> {
     sessionHours: env.SESSION_HOURS,
     secureCookies: false,
     status: () => ({ activeCalls: engine.activeCalls, openLegs: media.openLegs, playerListeners: player.listenerCount }),
+    voicemail: { voicemail, outbox }, // voicemail storage and e-mail notices
   });
   const server = createServer(app);
   const signaling = attachSignaling(server, { engine, phones, sessions, logger, heartbeatMs: HEARTBEAT_MS });
@@ -105,8 +131,10 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     engine.endAll();
     player.close();
+    voicemailNotices.stop(); // voicemail storage and e-mail notices: an e-mail being sent finishes first
+    const outboxClosed = outbox.close();
     void signaling.close();
-    server.close(() => process.exit(0));
+    server.close(() => void outboxClosed.finally(() => process.exit(0)));
     server.closeAllConnections();
     setTimeout(() => process.exit(0), 3000).unref();
   };

@@ -17,6 +17,8 @@ import { publicRoutes } from './public-routes.ts';
 import { statusRoutes, type PbxStatus } from './status-routes.ts';
 import { loadSession, requireAdmin, requireSession, sessionRoutes } from './session-routes.ts';
 import { versionRoutes } from './version-routes.ts';
+// --- voicemail messages and e-mail notices ---
+import { voicemailRoutes, type VoicemailRouteDeps } from './voicemail-routes.ts';
 
 export interface AppDeps {
   store: ConfigStore;
@@ -31,6 +33,8 @@ export interface AppDeps {
   sessionHours: number;
   secureCookies: boolean;
   status: () => PbxStatus;
+  // --- voicemail messages and e-mail notices ---
+  voicemail: Omit<VoicemailRouteDeps, 'production' | 'draft'>;
 }
 
 const JSON_BODY_LIMIT = '100kb';
@@ -55,6 +59,8 @@ export function createApp(deps: AppDeps): Express {
   const api = express.Router();
   api.use(requireJsonBody, express.json({ limit: JSON_BODY_LIMIT }), cookieParser(), loadSession(deps.sessions));
   api.use(sessionRoutes(deps));
+  // --- voicemail messages and e-mail notices: /phone/voicemail (user), /voicemail and /outbox (admin) ---
+  api.use(voicemailRoutes({ ...deps.voicemail, production: () => deps.store.production.config, draft: () => deps.store.draft.config }));
   api.use('/public', publicRoutes(deps.store));
   api.use('/phone', requireSession, phoneRoutes(deps.callHistory));
   api.use('/draft', requireAdmin, draftRoutes(deps.store));
