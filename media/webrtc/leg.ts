@@ -13,8 +13,10 @@ import {
 } from 'werift';
 import { isDtmfDigit, type DtmfDigit } from '../dtmf-digit.ts';
 import { TelephoneEventReceiver, telephoneEventPackets } from '../rtp/telephone-event.ts';
+import type { RtpPacketView } from '../rtp/srtp.ts';
 import { OutgoingRtpStream } from './outgoing-stream.ts';
-import { sendDtlsCloseNotify, sendRtpWithCodec, withoutFallbackStunServer } from './werift-internals.ts';
+import { RtpChannel } from './rtp-channel.ts';
+import { onlyAesCmSrtp, sendDtlsCloseNotify, sendRtpWithCodec, withoutFallbackStunServer } from './werift-internals.ts';
 import { isUsableCandidate, keepUsableCandidates, withoutRtcpFeedback } from './sdp.ts';
 
 export interface IceServer {
@@ -125,6 +127,12 @@ export class Leg extends EventEmitter<LegEvents> {
   #sendingDtmf = false;
   #connectTimer: NodeJS.Timeout | undefined;
   #dtmfQueue: Promise<void> = Promise.resolve();
+  /**
+   * The audio's own path once connected: SRTP in node:crypto straight on the sockets, a fraction
+   * of werift's per-packet cost. Undefined before, and if werift's internals were not as expected
+   * (then werift's path carries the audio, as before connecting).
+   */
+  #channel: RtpChannel | undefined;
 
   static create(options: LegOptions = {}): Leg {
     return new Leg(options);
@@ -177,6 +185,8 @@ export class Leg extends EventEmitter<LegEvents> {
     this.#transceiver = this.#pc.addTransceiver('audio', { direction: 'sendrecv' });
     const stun = (options.iceServers ?? []).some((server) => [server.urls].flat().some((url) => /^stuns?:/i.test(url)));
     if (!stun) withoutFallbackStunServer(this.#pc);
+    // The profile RtpChannel implements (werift would pick AES-GCM).
+    onlyAesCmSrtp(this.#pc);
     // The browser's close() arrives as a DTLS alert, which werift 0.24.4 reports on the DTLS
     // transport but not as the peer connection's state.
     this.#transceiver.dtlsTransport.onStateChange.subscribe((state) => {
@@ -248,9 +258,13 @@ export class Leg extends EventEmitter<LegEvents> {
   sendOpus(payload: Uint8Array, options: SendOpusOptions = {}): boolean {
     if (!this.connected || this.#opusPayloadType === undefined || this.#sendingDtmf) return false;
     const position = this.#outgoing.nextFrame(options.timestampIncrement ?? FRAME_SAMPLES);
-    const header = new RtpHeader({ payloadType: this.#opusPayloadType, ...position });
-    const sender = this.#transceiver.sender;
-    sender.sendRtp(new RtpPacket(header, asBuffer(payload))).catch(() => {});
+    if (this.#channel) {
+      const { sequenceNumber, timestamp, marker } = position;
+      this.#channel.send({ payloadType: this.#opusPayloadType, sequenceNumber, timestamp, marker, ssrc: this.#transceiver.sender.ssrc }, payload);
+    } else {
+      const header = new RtpHeader({ payloadType: this.#opusPayloadType, ...position });
+      this.#transceiver.sender.sendRtp(new RtpPacket(header, asBuffer(payload))).catch(() => {});
+    }
     this.#stats.opusPacketsSent++;
     return true;
   }
@@ -322,25 +336,31 @@ export class Leg extends EventEmitter<LegEvents> {
   }
 
   #receiveFrom(track: MediaStreamTrack): void {
+    // werift's path: before the RtpChannel takes over, or if it could not.
     track.onReceiveRtp.subscribe((rtp) => {
-      if (this.#closed) return;
-      this.#lastActivityMs = performance.now();
       const { header, payload } = rtp;
-      if (header.payloadType === this.#opusPayloadType) {
-        this.#stats.opusPacketsReceived++;
-        this.emit('rtp', { payload, sequenceNumber: header.sequenceNumber, timestamp: header.timestamp, marker: header.marker });
-        return;
-      }
-      const receiver = this.#dtmfReceivers.get(header.payloadType);
-      if (!receiver) return;
-      this.#stats.dtmfPacketsReceived++;
-      const key = receiver.receive(payload, header.timestamp);
-      if (key) this.emit('dtmf', { digit: key.digit });
+      this.#onRtp({ payloadType: header.payloadType, sequenceNumber: header.sequenceNumber, timestamp: header.timestamp, marker: header.marker, payload });
     });
     track.onReceiveRtcp.subscribe(() => {
       this.#lastActivityMs = performance.now();
     });
   }
+
+  readonly #onRtp = (packet: Omit<RtpPacketView, 'ssrc'>): void => {
+    if (this.#closed) return;
+    this.#lastActivityMs = performance.now();
+    if (packet.payloadType === this.#opusPayloadType) {
+      this.#stats.opusPacketsReceived++;
+      // The packet itself: its payload is a view into the datagram, which nothing reuses.
+      this.emit('rtp', packet);
+      return;
+    }
+    const receiver = this.#dtmfReceivers.get(packet.payloadType);
+    if (!receiver) return;
+    this.#stats.dtmfPacketsReceived++;
+    const key = receiver.receive(packet.payload, packet.timestamp);
+    if (key) this.emit('dtmf', { digit: key.digit });
+  };
 
   #startConnectTimer(): void {
     if (this.#connected || this.#closed) return;
@@ -357,6 +377,7 @@ export class Leg extends EventEmitter<LegEvents> {
       this.#timers.delete(this.#connectTimer);
     }
     this.#lastActivityMs = performance.now();
+    this.#channel = RtpChannel.open(this.#transceiver.dtlsTransport, this.#onRtp);
     const timeout = this.#options.mediaTimeoutMs;
     if (timeout > 0) {
       const watchdog = setInterval(() => {
@@ -381,8 +402,13 @@ export class Leg extends EventEmitter<LegEvents> {
         const wait = started + packet.sendAtMs - performance.now();
         if (wait > 1) await this.#sleep(wait);
         if (!this.connected) break;
-        const header = new RtpHeader({ payloadType: codec.payloadType, sequenceNumber: this.#outgoing.eventPacket(), timestamp, marker: packet.marker });
-        sendRtpWithCodec(this.#transceiver.sender, codec, new RtpPacket(header, asBuffer(packet.payload)));
+        const sequenceNumber = this.#outgoing.eventPacket();
+        if (this.#channel) {
+          this.#channel.send({ payloadType: codec.payloadType, sequenceNumber, timestamp, marker: packet.marker, ssrc: this.#transceiver.sender.ssrc }, packet.payload);
+        } else {
+          const header = new RtpHeader({ payloadType: codec.payloadType, sequenceNumber, timestamp, marker: packet.marker });
+          sendRtpWithCodec(this.#transceiver.sender, codec, new RtpPacket(header, asBuffer(packet.payload)));
+        }
         this.#stats.dtmfPacketsSent++;
       }
     } finally {
@@ -420,6 +446,7 @@ export class Leg extends EventEmitter<LegEvents> {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     for (const wake of [...this.#wakeSleepers]) wake();
+    this.#channel?.close();
     this.#closing = (async () => {
       try {
         // A description being applied may still open sockets (candidate gathering): let it

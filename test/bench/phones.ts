@@ -39,6 +39,8 @@ export interface DialResult {
 }
 
 export interface PhoneCounters {
+  /** Calls whose two phones still have their media up. */
+  callsUp: number;
   received: number;
   lost: number;
   sent: number;
@@ -124,7 +126,9 @@ function read(): PhoneCounters {
   let received = 0;
   let lost = 0;
   let sent = 0;
+  let callsUp = 0;
   for (const { caller, callee } of calls.values()) {
+    if (caller.mediaConnected && callee.mediaConnected) callsUp++;
     for (const phone of [caller, callee]) {
       const counters = phone.counters();
       received += counters.packets;
@@ -135,6 +139,7 @@ function read(): PhoneCounters {
   const usage = process.cpuUsage(cpuMark.usage);
   const elapsedMs = performance.now() - cpuMark.at;
   return {
+    callsUp,
     received,
     lost,
     sent,

@@ -51,6 +51,8 @@ interface ProbeReport {
 
 interface LevelResult {
   calls: number;
+  /** Calls still up (both phones' media) at the end of the window. */
+  callsUp: number;
   failedSetups: number;
   serverCpuPercent: number;
   cpuPerPacketUs: number;
@@ -239,6 +241,7 @@ async function main(): Promise<void> {
       const ok = setups.filter((s) => s.ok);
       const result: LevelResult = {
         calls: level,
+        callsUp: counters.reduce((sum, c) => sum + c.callsUp, 0),
         failedSetups: failed.length,
         serverCpuPercent: (cpuSeconds / seconds) * 100,
         cpuPerPacketUs: relayed > 0 ? (cpuSeconds * 1e6) / relayed : NaN,
@@ -261,7 +264,7 @@ async function main(): Promise<void> {
       };
       results.push(result);
       log(
-        `  ${level} calls: server ${result.serverCpuPercent.toFixed(0)}% of a core, ${result.cpuPerPacketUs.toFixed(1)} µs/packet ` +
+        `  ${level} calls (${result.callsUp} up): server ${result.serverCpuPercent.toFixed(0)}% of a core, ${result.cpuPerPacketUs.toFixed(1)} µs/packet ` +
           `(${Math.round(result.relayedPerSecond)} relayed/s, phones got ${Math.round(received / seconds)}/s); setup p50 ${result.setupP50Ms.toFixed(0)} ms p99 ${result.setupP99Ms.toFixed(0)} ms ` +
           `(media p99 ${result.mediaP99Ms.toFixed(0)} ms, ${failed.length} failed); loop stall ${result.setupLoopStallMs.toFixed(1)} ms during setup, ${result.holdLoopStallMs.toFixed(1)} ms held; ` +
           `hop p99 ${result.hopP99Ms.toFixed(2)} ms; phone to phone p50 ${result.phoneToPhoneP50Ms.toFixed(1)} p99 ${result.phoneToPhoneP99Ms.toFixed(1)} ms; ` +
@@ -286,7 +289,7 @@ function table(results: LevelResult[]): string {
   ];
   for (const r of results) {
     rows.push(
-      `| ${r.calls}${r.failedSetups ? ` (${r.failedSetups} failed)` : ''} | ${r.serverCpuPercent.toFixed(0)} | ${r.cpuPerPacketUs.toFixed(1)} | ${r.setupP50Ms.toFixed(0)} / ${r.setupP99Ms.toFixed(0)} | ` +
+      `| ${r.calls}${r.callsUp < r.calls ? ` (${r.callsUp} up)` : ''} | ${r.serverCpuPercent.toFixed(0)} | ${r.cpuPerPacketUs.toFixed(1)} | ${r.setupP50Ms.toFixed(0)} / ${r.setupP99Ms.toFixed(0)} | ` +
         `${r.setupLoopStallMs.toFixed(1)} | ${r.hopP99Ms.toFixed(2)} | ${r.phoneToPhoneP99Ms.toFixed(1)} | ${r.lossPercent.toFixed(2)} | ${r.memoryPerCallMb.toFixed(2)} |`,
     );
   }
