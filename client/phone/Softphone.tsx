@@ -9,13 +9,20 @@ import { PhoneIcon, type PhoneIconName } from '../shared/PhoneIcon.tsx';
 import { Ringtone } from '../shared/ringtone.ts';
 import { exposeForTests } from '../shared/test-hook.ts';
 import { useLineState } from '../shared/use-line.ts';
-import { phoneApi, type PhoneSession, type UserHistory } from './api.ts';
+import { phoneApi, type PhoneSession, type PhoneVoicemail, type UserHistory } from './api.ts';
 import { DialPanel } from './components/DialPanel.tsx';
 import { HistoryPanel } from './components/HistoryPanel.tsx';
 import { IncomingScreen } from './components/IncomingScreen.tsx';
 import { SettingsPanel } from './components/SettingsPanel.tsx';
+import { VoicemailPanel } from './components/VoicemailPanel.tsx';
 
-type Tab = 'keypad' | 'history' | 'settings';
+type Tab = 'keypad' | 'history' | 'voicemail' | 'settings';
+
+/** "#voicemail/<messageId>" (the link of a voicemail e-mail) opens that message; "#voicemail" the tab. */
+function voicemailLink(hash: string): { messageId: string | null } | null {
+  const match = /^#\/?voicemail(?:\/([^/]+))?\/?$/.exec(hash);
+  return match ? { messageId: match[1] ? decodeURIComponent(match[1]) : null } : null;
+}
 
 interface SoftphoneProps {
   session: PhoneSession;
@@ -35,10 +42,13 @@ export function Softphone({ session, onSignedOut }: SoftphoneProps) {
   const line = useMemo(() => new PhoneLine({ namespace: '/phone', microphoneId: savedMicrophoneId() }), []);
   const ringtone = useMemo(() => new Ringtone(), []);
   const state = useLineState(line);
-  const [tab, setTab] = useState<Tab>('keypad');
+  const [tab, setTab] = useState<Tab>(() => (voicemailLink(location.hash) ? 'voicemail' : 'keypad'));
   const [number, setNumber] = useState('');
   const [history, setHistory] = useState<UserHistory | null>(null);
   const [historyError, setHistoryError] = useState<string | null>(null);
+  const [voicemail, setVoicemail] = useState<PhoneVoicemail | null>(null);
+  const [voicemailError, setVoicemailError] = useState<string | null>(null);
+  const [openMessage, setOpenMessage] = useState<string | null>(() => voicemailLink(location.hash)?.messageId ?? null);
 
   useEffect(() => {
     exposeForTests(line, ringtone);
@@ -74,11 +84,81 @@ export function Softphone({ session, onSignedOut }: SoftphoneProps) {
       setHistoryError(error instanceof Error ? error.message : String(error));
     }
   };
+  const loadVoicemail = async () => {
+    try {
+      setVoicemail(await phoneApi.voicemail());
+      setVoicemailError(null);
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 401) return onSignedOut('Your session has ended. Sign in again.');
+      setVoicemailError(error instanceof Error ? error.message : String(error));
+    }
+  };
   useEffect(() => line.onHistoryChanged(() => void loadHistory()), [line]);
+  // A message saved, heard or deleted (here, by phone, in another tab): the count and the list.
+  // A call that ends may have left a message too, so the history's signal is also taken.
+  useEffect(() => line.onVoicemailChanged(() => void loadVoicemail()), [line]);
+  useEffect(() => line.onHistoryChanged(() => void loadVoicemail()), [line]);
   // Calls may have been missed while the connection was down: fetch again whenever it comes back.
   useEffect(() => {
-    if (state.connection === 'online') void loadHistory();
+    if (state.connection === 'online') {
+      void loadHistory();
+      void loadVoicemail();
+    }
   }, [state.connection]);
+  useEffect(() => {
+    void loadVoicemail();
+    // The e-mail's link followed while the phone is already open in this tab.
+    const followLink = () => {
+      const link = voicemailLink(location.hash);
+      if (!link) return;
+      setTab('voicemail');
+      setOpenMessage(link.messageId);
+      void loadVoicemail();
+    };
+    window.addEventListener('hashchange', followLink);
+    return () => window.removeEventListener('hashchange', followLink);
+  }, []);
+
+  // The message-waiting indicator: new messages, in the tab, the top bar and the page title.
+  const newMessages = voicemail?.counts.new ?? 0;
+  useEffect(() => {
+    document.title = newMessages > 0 ? `(${newMessages}) Switchboard · Softphone` : 'Switchboard · Softphone';
+  }, [newMessages]);
+
+  const markHeard = async (messageId: string) => {
+    try {
+      const { message, counts } = await phoneApi.markHeard(messageId);
+      setVoicemail((current) => current && { ...current, counts, messages: current.messages.map((m) => (m.id === message.id ? message : m)) });
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 404) return void loadVoicemail();
+      setVoicemailError(error instanceof Error ? error.message : String(error));
+    }
+  };
+  const deleteMessage = async (messageId: string) => {
+    try {
+      const { counts } = await phoneApi.deleteMessage(messageId);
+      setVoicemail((current) => current && { ...current, counts, messages: current.messages.filter((m) => m.id !== messageId) });
+      if (openMessage === messageId) openOnly(null);
+    } catch (error) {
+      if (error instanceof HttpError && error.status === 404) return void loadVoicemail();
+      setVoicemailError(error instanceof Error ? error.message : String(error));
+    }
+  };
+  /** Opens one message (or none), keeping the address in step so a reload shows the same. */
+  const openOnly = (messageId: string | null) => {
+    setOpenMessage(messageId);
+    const hash = messageId ? `#voicemail/${encodeURIComponent(messageId)}` : '#voicemail';
+    if (location.hash !== hash) window.history.replaceState(null, '', hash);
+  };
+  const chooseTab = (next: Tab) => {
+    setTab(next);
+    if (next === 'voicemail') {
+      window.history.replaceState(null, '', openMessage ? `#voicemail/${encodeURIComponent(openMessage)}` : '#voicemail');
+      void loadVoicemail();
+    } else if (location.hash) {
+      window.history.replaceState(null, '', location.pathname + location.search);
+    }
+  };
 
   // Looking at the history clears the missed-call badge (for every device of the user).
   const unseenMissed = history?.unseenMissed ?? 0;
@@ -91,7 +171,7 @@ export function Softphone({ session, onSignedOut }: SoftphoneProps) {
   }, [tab, unseenMissed]);
 
   const dial = (to: string) => {
-    setTab('keypad');
+    chooseTab('keypad');
     void line.dial(to);
   };
 
@@ -111,6 +191,7 @@ export function Softphone({ session, onSignedOut }: SoftphoneProps) {
   const tabs: { id: Tab; label: string; icon: PhoneIconName }[] = [
     { id: 'keypad', label: 'Keypad', icon: 'keypad' },
     { id: 'history', label: 'History', icon: 'history' },
+    { id: 'voicemail', label: 'Voicemail', icon: 'voicemail' },
     { id: 'settings', label: 'Settings', icon: 'settings' },
   ];
 
@@ -125,6 +206,20 @@ export function Softphone({ session, onSignedOut }: SoftphoneProps) {
           <span class="brand-product">Softphone</span>
         </div>
         <div class="topbar-actions">
+          {newMessages > 0 && (
+            <button
+              type="button"
+              class="message-waiting"
+              data-testid="message-waiting"
+              title="Open your voicemail"
+              onClick={() => {
+                chooseTab('voicemail');
+              }}
+            >
+              <PhoneIcon name="voicemail" size={16} />
+              {newMessages === 1 ? '1 new message' : `${newMessages} new messages`}
+            </button>
+          )}
           <span class={`connection connection-${state.connection}`} data-testid="connection" role="status">
             <span class="connection-dot" aria-hidden="true" />
             {CONNECTION_WORDS[state.connection]}
@@ -175,13 +270,18 @@ export function Softphone({ session, onSignedOut }: SoftphoneProps) {
                     type="button"
                     class={`phone-tab${tab === t.id ? ' active' : ''}`}
                     aria-current={tab === t.id ? 'page' : undefined}
-                    onClick={() => setTab(t.id)}
+                    onClick={() => chooseTab(t.id)}
                   >
                     <PhoneIcon name={t.icon} size={16} />
                     {t.label}
                     {t.id === 'history' && unseenMissed > 0 && (
                       <span class="missed-badge" data-testid="missed-badge" aria-label={`${unseenMissed} missed`}>
                         {unseenMissed}
+                      </span>
+                    )}
+                    {t.id === 'voicemail' && newMessages > 0 && (
+                      <span class="missed-badge voicemail-badge" data-testid="voicemail-badge" aria-label={`${newMessages} new`}>
+                        {newMessages}
                       </span>
                     )}
                   </button>
@@ -198,6 +298,9 @@ export function Softphone({ session, onSignedOut }: SoftphoneProps) {
               <div class="phone-panel">
                 {tab === 'keypad' && <DialPanel number={number} onNumber={setNumber} onCall={() => dial(number)} disabled={state.connection !== 'online'} />}
                 {tab === 'history' && <HistoryPanel history={history} error={historyError} canCall={state.connection === 'online'} onCallBack={(to) => { setNumber(to); dial(to); }} />}
+                {tab === 'voicemail' && (
+                  <VoicemailPanel voicemail={voicemail} error={voicemailError} openId={openMessage} onOpen={openOnly} onHeard={markHeard} onDelete={deleteMessage} />
+                )}
                 {tab === 'settings' && <SettingsPanel session={session} microphoneId={microphoneId} onMicrophone={chooseMicrophone} onSignOut={() => void signOut()} />}
               </div>
             </>

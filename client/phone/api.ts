@@ -1,9 +1,18 @@
-// The softphone's HTTP routes (docs/API.md: Sessions, Softphone): log in by extension, the call
-// history and its missed-call badge.
+// The softphone's HTTP routes (docs/API.md: Sessions, Softphone, Voicemail): log in by extension,
+// the call history and its missed-call badge, the user's voicemail messages.
 import type { HistoryEntry, UserHistory } from '../../data/call-history.ts';
+import type { MessageCounts } from '../../data/voicemail-store.ts';
+import type { MessageView } from '../../server/http/voicemail-routes.ts';
 import { requestJson } from '../shared/http.ts';
 
-export type { HistoryEntry, UserHistory };
+export type { HistoryEntry, MessageCounts, MessageView, UserHistory };
+
+/** The user's voicemail box as GET /api/phone/voicemail gives it. */
+export interface PhoneVoicemail {
+  box: { id: string; name: string } | null;
+  counts: MessageCounts;
+  messages: MessageView[];
+}
 
 export interface PhoneSession {
   kind: 'user';
@@ -29,4 +38,8 @@ export const phoneApi = {
   logout: () => requestJson<void>('DELETE', '/api/session'),
   history: () => requestJson<UserHistory>('GET', '/api/phone/history'),
   markMissedSeen: () => requestJson<{ unseenMissed: number }>('POST', '/api/phone/history/seen', {}),
+  voicemail: () => requestJson<PhoneVoicemail>('GET', '/api/phone/voicemail'),
+  markHeard: (messageId: string) =>
+    requestJson<{ message: MessageView; counts: MessageCounts }>('POST', `/api/phone/voicemail/${encodeURIComponent(messageId)}/heard`, {}),
+  deleteMessage: (messageId: string) => requestJson<{ counts: MessageCounts }>('DELETE', `/api/phone/voicemail/${encodeURIComponent(messageId)}`),
 };

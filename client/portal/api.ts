@@ -2,6 +2,27 @@
 // as ApiError carrying what the server said (per-field messages, Apply problems, lock time).
 import type { AudioMessage, IncomingNumber, IvrMenu, PbxConfig, Settings, User, VoicemailBox } from '../../data/schema.ts';
 import type { Change } from '../../data/diff.ts';
+import type { MessageCounts } from '../../data/voicemail-store.ts';
+import type { Notice } from '../../server/notifications/outbox.ts';
+import type { MessageView, NoticeSummary } from '../../server/http/voicemail-routes.ts';
+
+export type { MessageCounts, MessageView, NoticeSummary };
+
+/** One box's messages as the portal lists them (docs/API.md: Voicemail (admin)). */
+export interface BoxMessages {
+  box: { id: string; name: string | null };
+  counts: MessageCounts;
+  messages: MessageView[];
+}
+
+export interface OutboxList {
+  smtpConfigured: boolean;
+  notConfiguredText: string;
+  notices: NoticeSummary[];
+}
+
+/** A notice in full: its body and what the SMTP server said. */
+export type NoticeDetails = Omit<Notice, 'attachments'> & Pick<NoticeSummary, 'attachments'>;
 
 /** Users as the API shows them: never with their password hash. */
 export type PortalUser = Omit<User, 'passwordHash'>;
@@ -166,5 +187,11 @@ export function createPortalApi(options: PortalApiOptions) {
     restoreVersion: (version: number, revision: number) =>
       request<WriteResult>('POST', `/api/versions/${version}/restore`, { body: {}, ifMatch: revision }),
     getProduction: () => request<ProductionSnapshot>('GET', '/api/production'),
+
+    voicemailCounts: () => request<{ counts: Record<string, MessageCounts> }>('GET', '/api/voicemail/counts'),
+    boxMessages: (boxId: string) => request<BoxMessages>('GET', `/api/voicemail/boxes/${encodeURIComponent(boxId)}/messages`),
+    getOutbox: () => request<OutboxList>('GET', '/api/outbox'),
+    getNotice: (id: string) => request<NoticeDetails>('GET', `/api/outbox/${encodeURIComponent(id)}`),
+    retryOutbox: () => request<{ pending: number }>('POST', '/api/outbox/retry', { body: {} }),
   };
 }

@@ -10,10 +10,13 @@ import { IncomingNumberEditPage } from './pages/IncomingNumberEditPage.tsx';
 import { IncomingNumbersPage } from './pages/IncomingNumbersPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { MusicOnHoldPage } from './pages/MusicOnHoldPage.tsx';
+import { OutboxNoticePage } from './pages/OutboxNoticePage.tsx';
+import { OutboxPage } from './pages/OutboxPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
 import { UserEditPage } from './pages/UserEditPage.tsx';
 import { UsersPage } from './pages/UsersPage.tsx';
 import { VoicemailEditPage } from './pages/VoicemailEditPage.tsx';
+import { VoicemailMessagesPage } from './pages/VoicemailMessagesPage.tsx';
 import { VoicemailsPage } from './pages/VoicemailsPage.tsx';
 import { PortalProvider, usePortal } from './portal-state.tsx';
 import { sectionOf, useRoute, type Route } from './router.ts';
@@ -89,16 +92,21 @@ const TITLES: Record<Route['page'], string> = {
   user: 'Users',
   voicemails: 'Voicemails',
   voicemail: 'Voicemails',
+  'voicemail-messages': 'Voicemails',
   numbers: 'Incoming numbers',
   number: 'Incoming numbers',
   'audio-messages': 'Audio messages',
   'audio-message-new': 'Audio messages',
   'music-on-hold': 'Music on hold',
   changes: 'Changes & history',
+  outbox: 'Outbox',
+  'outbox-notice': 'Outbox',
 };
 
 /** Identifies the page's data, not its tab: switching tabs keeps the form being edited. */
 function pageKey(route: Route): string {
+  if ('boxId' in route) return `${route.page}:${route.boxId}`;
+  if ('noticeId' in route) return `${route.page}:${route.noticeId}`;
   return 'id' in route ? `${route.page}:${route.id ?? 'new'}` : route.page;
 }
 
@@ -126,5 +134,11 @@ function Page({ route }: { route: Route }) {
       return <MusicOnHoldPage />;
     case 'changes':
       return <ChangesPage />;
+    case 'voicemail-messages':
+      return <VoicemailMessagesPage boxId={route.boxId} />;
+    case 'outbox':
+      return <OutboxPage />;
+    case 'outbox-notice':
+      return <OutboxNoticePage noticeId={route.noticeId} />;
   }
 }

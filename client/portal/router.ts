@@ -8,12 +8,15 @@ export type Route =
   | { page: 'user'; id: string | null; tab: 'general' | 'forwardings' }
   | { page: 'voicemails' }
   | { page: 'voicemail'; id: string | null }
+  | { page: 'voicemail-messages'; boxId: string }
   | { page: 'numbers' }
   | { page: 'number'; id: string | null }
   | { page: 'audio-messages' }
   | { page: 'audio-message-new' }
   | { page: 'music-on-hold' }
-  | { page: 'changes' };
+  | { page: 'changes' }
+  | { page: 'outbox' }
+  | { page: 'outbox-notice'; noticeId: string };
 
 export const HOME: Route = { page: 'users' };
 
@@ -28,6 +31,7 @@ export function parseRoute(hash: string): Route {
       if (id === undefined) return { page: 'users' };
       return { page: 'user', id: entityId, tab: extra === 'forwardings' ? 'forwardings' : 'general' };
     case 'voicemails':
+      if (id !== undefined && id !== 'new' && extra === 'messages') return { page: 'voicemail-messages', boxId: id };
       return id === undefined ? { page: 'voicemails' } : { page: 'voicemail', id: entityId };
     case 'numbers':
       return id === undefined ? { page: 'numbers' } : { page: 'number', id: entityId };
@@ -37,6 +41,8 @@ export function parseRoute(hash: string): Route {
       return { page: 'music-on-hold' };
     case 'changes':
       return { page: 'changes' };
+    case 'outbox':
+      return id === undefined ? { page: 'outbox' } : { page: 'outbox-notice', noticeId: id };
     default:
       return HOME;
   }
@@ -49,6 +55,10 @@ export function href(route: Route): string {
       return `#/users/${id(route.id)}${route.tab === 'forwardings' ? '/forwardings' : ''}`;
     case 'voicemail':
       return `#/voicemails/${id(route.id)}`;
+    case 'voicemail-messages':
+      return `#/voicemails/${encodeURIComponent(route.boxId)}/messages`;
+    case 'outbox-notice':
+      return `#/outbox/${encodeURIComponent(route.noticeId)}`;
     case 'number':
       return `#/numbers/${id(route.id)}`;
     case 'audio-message-new':
@@ -78,7 +88,10 @@ export function sectionOf(route: Route): Route['page'] {
     case 'user':
       return 'users';
     case 'voicemail':
+    case 'voicemail-messages':
       return 'voicemails';
+    case 'outbox-notice':
+      return 'outbox';
     case 'number':
       return 'numbers';
     case 'audio-message-new':

@@ -71,3 +71,31 @@ export function pendingChangesInWords(count: number): string {
   if (count === 0) return 'No pending changes';
   return count === 1 ? '1 pending change' : `${count} pending changes`;
 }
+
+/** "2 new · 5 heard", "No messages". */
+export function messageCountsInWords(counts: { new: number; heard: number } | undefined): string {
+  if (!counts || counts.new + counts.heard === 0) return 'No messages';
+  return `${counts.new} new · ${counts.heard} heard`;
+}
+
+/** Who left a message: the name, else the number, else "Unknown caller"; the web page in words. */
+export function callerInWords(message: { callerName: string; callerNumber: string }): string {
+  if (message.callerName) return message.callerName;
+  if (message.callerNumber === 'web') return 'Web caller';
+  return message.callerNumber || 'Unknown caller';
+}
+
+/** What became of an e-mail notice, as the Outbox page says it. */
+export function noticeStatusInWords(notice: { status: 'pending' | 'sent' | 'failed'; attempts: number }, smtpConfigured: boolean, notConfigured: string): string {
+  if (notice.status === 'sent') return 'Sent';
+  if (notice.status === 'failed') return 'Failed';
+  if (!smtpConfigured) return notConfigured.charAt(0).toUpperCase() + notConfigured.slice(1);
+  return notice.attempts === 0 ? 'Waiting' : 'Retrying';
+}
+
+/** "1.2 MB", "540 kB", "800 bytes". */
+export function sizeInWords(bytes: number): string {
+  if (bytes >= 1_000_000) return `${(bytes / 1_000_000).toFixed(1)} MB`;
+  if (bytes >= 1000) return `${Math.round(bytes / 1000)} kB`;
+  return `${bytes} bytes`;
+}

@@ -1,5 +1,23 @@
 // Line icons for the phones, on the portal's 24-unit grid, drawn with the current text colour.
-export type PhoneIconName = 'phone' | 'hangup' | 'mic' | 'mic-off' | 'pause' | 'play' | 'keypad' | 'history' | 'settings' | 'logout' | 'incoming' | 'outgoing' | 'missed' | 'backspace';
+export type PhoneIconName =
+  | 'phone'
+  | 'hangup'
+  | 'mic'
+  | 'mic-off'
+  | 'pause'
+  | 'play'
+  | 'keypad'
+  | 'history'
+  | 'settings'
+  | 'logout'
+  | 'incoming'
+  | 'outgoing'
+  | 'missed'
+  | 'backspace'
+  | 'voicemail'
+  | 'download'
+  | 'trash'
+  | 'check';
 
 const HANDSET =
   'M22 16.92v3a2 2 0 0 1-2.18 2 19.8 19.8 0 0 1-8.63-3.07 19.5 19.5 0 0 1-6-6A19.8 19.8 0 0 1 2.12 4.18 2 2 0 0 1 4.11 2h3a2 2 0 0 1 2 1.72c.13.96.36 1.9.7 2.81a2 2 0 0 1-.45 2.11L8.09 9.91a16 16 0 0 0 6 6l1.27-1.27a2 2 0 0 1 2.11-.45c.91.34 1.85.57 2.81.7A2 2 0 0 1 22 16.92z';
@@ -22,6 +40,10 @@ const PATHS: Record<PhoneIconName, string[]> = {
   outgoing: ['M7 17L17 7', 'M7 7h10v10'],
   missed: ['M23 1l-6 6', 'M17 1l6 6', HANDSET],
   backspace: ['M21 4H8l-7 8 7 8h13a2 2 0 0 0 2-2V6a2 2 0 0 0-2-2z', 'M18 9l-6 6', 'M12 9l6 6'],
+  voicemail: ['M5.5 7a4.5 4.5 0 1 0 0 9a4.5 4.5 0 1 0 0-9z', 'M18.5 7a4.5 4.5 0 1 0 0 9a4.5 4.5 0 1 0 0-9z', 'M5.5 16h13'],
+  download: ['M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4', 'M7 10l5 5 5-5', 'M12 15V3'],
+  trash: ['M3 6h18', 'M19 6l-1 14a2 2 0 0 1-2 2H8a2 2 0 0 1-2-2L5 6', 'M10 11v6', 'M14 11v6', 'M9 6V4a1 1 0 0 1 1-1h4a1 1 0 0 1 1 1v2'],
+  check: ['M20 6L9 17l-5-5'],
 };
 
 export function PhoneIcon({ name, size = 18 }: { name: PhoneIconName; size?: number }) {

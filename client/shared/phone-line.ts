@@ -64,6 +64,7 @@ export class PhoneLine {
   #state: LineState = { connection: 'connecting', refusal: null, call: null, ringing: [], notice: null };
   readonly #listeners = new Set<(state: LineState) => void>();
   readonly #historyListeners = new Set<() => void>();
+  readonly #voicemailListeners = new Set<(summary: { newMessages: number }) => void>();
   #session: CallSession | null = null;
   /** Identifies the call being set up, so a hang-up during set-up wins over late answers. */
   #attempt: object | null = null;
@@ -99,6 +100,9 @@ export class PhoneLine {
     socket.on('history-changed', () => {
       for (const listener of this.#historyListeners) listener();
     });
+    socket.on('voicemail-changed', (summary) => {
+      for (const listener of this.#voicemailListeners) listener(summary);
+    });
     socket.on('signaling-error', (message) => this.#set({ notice: { text: message, trouble: true } }));
   }
 
@@ -119,6 +123,12 @@ export class PhoneLine {
   onHistoryChanged(listener: () => void): () => void {
     this.#historyListeners.add(listener);
     return () => this.#historyListeners.delete(listener);
+  }
+
+  /** The user's voicemail box changed (a message saved, heard or deleted), with the new count. */
+  onVoicemailChanged(listener: (summary: { newMessages: number }) => void): () => void {
+    this.#voicemailListeners.add(listener);
+    return () => this.#voicemailListeners.delete(listener);
   }
 
   dismissNotice(): void {

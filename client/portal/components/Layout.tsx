@@ -16,6 +16,7 @@ const NAVIGATION: { page: Route['page']; label: string; icon: IconName }[] = [
   { page: 'audio-messages', label: 'Audio messages', icon: 'audio' },
   { page: 'music-on-hold', label: 'Music on hold', icon: 'music' },
   { page: 'changes', label: 'Changes & history', icon: 'history' },
+  { page: 'outbox', label: 'Outbox', icon: 'mail' },
 ];
 
 interface LayoutProps {
