@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
     logger,
   });
-  await voicemailNotices.start();
+  voicemailNotices.start();
   await voicemail.recoverInterrupted();
   if (!outbox.smtpConfigured) logger.info('no SMTP_URL: e-mail notices wait in the outbox (portal: Outbox)');
   // --- end of voicemail storage and e-mail notices ---

@@ -172,17 +172,24 @@ export interface VoicemailNoticesOptions {
   timeZone?: string;
 }
 
-/** Turns every saved voicemail message into one e-mail notice in the outbox. */
+/**
+ * Turns every saved voicemail message into one e-mail notice in the outbox. Notices are prepared
+ * one at a time (each MP3 conversion is a worker thread: a burst of messages must not start dozens).
+ */
 export class VoicemailNotices {
   readonly #inFlight = new Map<string, Promise<void>>();
+  #chain: Promise<void> = Promise.resolve();
   #unsubscribe: (() => void) | undefined;
 
   constructor(private readonly options: VoicemailNoticesOptions) {}
 
-  /** Listens for saved messages, then catches up on those whose notice never reached the outbox. */
-  async start(): Promise<void> {
+  /**
+   * Listens for saved messages, and queues those whose notice never reached the outbox (the PBX
+   * stopped in between). Does not wait for them: `idle()` does.
+   */
+  start(): void {
     this.#unsubscribe = this.options.store.onMessageSaved((message) => void this.notify(message.id));
-    await this.catchUp();
+    void this.catchUp();
   }
 
   async catchUp(): Promise<void> {
@@ -193,9 +200,11 @@ export class VoicemailNotices {
   notify(messageId: string): Promise<void> {
     const running = this.#inFlight.get(messageId);
     if (running) return running;
-    const work = this.#notify(messageId)
+    const work = this.#chain
+      .then(() => this.#notify(messageId))
       .catch((error: unknown) => this.options.logger.error({ err: error, messageId }, 'voicemail notice could not be queued'))
       .finally(() => this.#inFlight.delete(messageId));
+    this.#chain = work;
     this.#inFlight.set(messageId, work);
     return work;
   }

@@ -105,7 +105,7 @@ test('a saved message arrives by e-mail once, in the global language, with an MP
   const outbox = await Outbox.open(dir, { transport: smtpTransport(`smtp://127.0.0.1:${smtp.port}`), from: 'Switchboard <switchboard@pbx.example>', logger });
   const notices = new VoicemailNotices({ store, outbox, config: () => config, publicUrl: 'https://pbx.example', logger });
   try {
-    await notices.start();
+    notices.start();
     const { messageId, audioPath } = await store.begin('vm-u101', { callerName: 'Jean Dupont', callerNumber: '+33612345678', dialled: '101', startedAt: new Date().toISOString() });
     await recordTone(audioPath, 3, 700);
     await store.commit(messageId, 3000);
@@ -160,9 +160,10 @@ test('a stop between saving and queueing the notice: start-up catches up, one e-
   const outbox = await Outbox.open(dir, { transport: smtpTransport(`smtp://127.0.0.1:${smtp.port}`), from: 'pbx@localhost', logger });
   const notices = new VoicemailNotices({ store, outbox, config: () => config, publicUrl: 'http://localhost:8080', logger });
   try {
-    await notices.start();
+    notices.start();
     const [mail] = await smtp.waitForMessages(1);
     assert.is(mail!.subject, 'New voicemail from 101 (0:02)');
+    await notices.idle();
     assert.equal(store.messagesAwaitingNotice(), []);
     // The outbox has it but the store was not told (a stop in between): no second notice.
     await store.markNoticeQueued(messageId);
@@ -182,7 +183,7 @@ test('the recording cannot be converted: the notice goes without it, saying so',
   const store = await VoicemailStore.open(dir, { config: () => config });
   const outbox = await Outbox.open(dir, { transport: null, from: 'pbx@localhost', logger });
   const notices = new VoicemailNotices({ store, outbox, config: () => config, publicUrl: 'http://localhost:8080', logger });
-  await notices.start();
+  notices.start();
   const { messageId } = await store.begin('vm-u101', { callerName: 'Ann', callerNumber: '102', dialled: '101', startedAt: new Date().toISOString() });
   await store.commit(messageId, 5000); // no file at all
   await notices.idle();
