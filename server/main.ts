@@ -10,6 +10,7 @@ import { beepTone, defaultHoldMusic, ringbackTone } from '../media/audio/tones.t
 import { encodeOpusClip } from '../media/codec/opus-clip.ts';
 import { OPUS_SAMPLE_RATE } from '../media/codec/opus.ts';
 import { LoopTrack, Player } from '../media/player/player.ts';
+import { readOggOpusFile } from '../media/rtp/ogg-opus-reader.ts';
 import { EspeakSynthesizer } from '../media/tts/espeak.ts';
 import { defaultAnnouncedAddresses } from '../media/webrtc/leg.ts';
 import { AdminAccounts } from './auth/admin-accounts.ts';
@@ -89,8 +90,10 @@ async function main(): Promise<void> {
     beep: encodeOpusClip(beepTone(OPUS_SAMPLE_RATE)),
     // Audio messages get their audio with the audio-messages feature; until then greetings fall back to the default.
     audioMessageClip: () => null,
+    // A recording's packets are played as they were received: no decoding, no re-encoding.
     recordingClip: async (path) => {
-      throw new Error(`Playing recordings by phone is not available yet (${path})`);
+      const recording = await readOggOpusFile(path);
+      return { frames: recording.packets, durationMs: recording.durationMs };
     },
   });
   const phones = new PhoneRegistry();
@@ -118,6 +121,14 @@ async function main(): Promise<void> {
     status: () => ({ activeCalls: engine.activeCalls, openLegs: media.openLegs, playerListeners: player.listenerCount }),
     voicemail: { voicemail, outbox }, // voicemail storage and e-mail notices
   });
+  // The message-waiting indicator: every phone of a box's owner hears of a change at once.
+  voicemail.onChanged((boxId) => {
+    const box = store.production.config.voicemailBoxes.find((b) => b.id === boxId);
+    if (box?.owner.type !== 'user') return;
+    const summary = { newMessages: voicemail.counts(boxId).new };
+    for (const endpoint of phones.endpointsOf(box.owner.userId)) endpoint.voicemailChanged(summary);
+  });
+
   const server = createServer(app);
   const signaling = attachSignaling(server, { engine, phones, sessions, logger, heartbeatMs: HEARTBEAT_MS });
   server.listen(env.PORT, env.HOST, () => {
