@@ -106,7 +106,7 @@ export class HeadlessPhone {
   /** Every incoming call seen, in order. */
   readonly incoming: IncomingCall[] = [];
   readonly #options: HeadlessPhoneOptions;
-  readonly #frames: Uint8Array[];
+  #frames: Uint8Array[];
   readonly #received = new SequenceCounter();
   readonly #keptPayloads: Buffer[] = [];
   readonly #waiters = new Set<() => void>();
@@ -155,6 +155,16 @@ export class HeadlessPhone {
   }
 
   /** The current call's id, once the server gave one. */
+  /**
+   * From the next frame on, the microphone says `frames` (round and round), as a person who starts
+   * talking, stops, or presses a key whose tone goes out as sound.
+   */
+  say(frames: Uint8Array[]): void {
+    if (frames.length === 0) throw new Error('say: no frames');
+    this.#frames = frames;
+    this.#outgoing.frame = 0;
+  }
+
   get callId(): CallId | undefined {
     return this.#call?.callId;
   }
