@@ -1,10 +1,11 @@
 // SRTP for RTP packets (RFC 3711), profile AES_CM_128_HMAC_SHA1_80, the one every WebRTC
 // endpoint must support (RFC 8827) and the one a Leg negotiates. It exists for speed: werift's
 // generic path costs ~130 µs per relayed packet, most of it JavaScript around the cipher. Here a
-// packet costs one AES-ECB call (the counter-mode keystream of the whole payload, from one
-// long-lived cipher) and one HMAC, both in node:crypto, plus a few header bytes.
+// packet costs one AES-ECB call in node:crypto (the counter-mode keystream of the whole payload,
+// from one long-lived cipher) and one HMAC-SHA1 from precomputed key states (hmac-sha1.ts).
 // RTCP is not handled here: it is rare and stays on werift's path.
-import { createCipheriv, createHmac, createSecretKey, type Cipher, type KeyObject } from 'node:crypto';
+import { createCipheriv, type Cipher } from 'node:crypto';
+import { HmacSha1 } from './hmac-sha1.ts';
 
 export const SRTP_MASTER_KEY_BYTES = 16;
 export const SRTP_MASTER_SALT_BYTES = 14;
@@ -48,13 +49,16 @@ function deriveSessionKey(master: SrtpMasterKey, label: number, length: number):
 
 /** The session keys of one direction of RTP (labels 0, 1, 2). */
 class SrtpKeys {
-  readonly keystream: Cipher;
-  readonly auth: KeyObject;
-  readonly salt: Buffer;
-  /** Counter blocks, rewritten for each packet: IV with the block number in its last 16 bits. */
+  readonly #keystream: Cipher;
+  readonly #auth: HmacSha1;
+  readonly #salt: Buffer;
+  /**
+   * Counter blocks for one packet's keystream: the IV (salt XOR SSRC XOR index) with the block
+   * number in its last 16 bits. Salt and block numbers are written once; per packet only bytes
+   * 4-13 of each block change.
+   */
   readonly #counters = Buffer.alloc(MAX_BLOCKS * BLOCK);
-  readonly #iv = Buffer.alloc(BLOCK);
-  readonly #roc = Buffer.alloc(4);
+  readonly #iv = new Uint8Array(10);
 
   constructor(master: SrtpMasterKey) {
     if (master.key.length !== SRTP_MASTER_KEY_BYTES || master.salt.length < SRTP_MASTER_SALT_BYTES) {
@@ -62,49 +66,45 @@ class SrtpKeys {
     }
     // One ECB cipher for the life of the stream: counter mode is AES of the counter blocks, and
     // ECB without padding encrypts each block independently, so the object never needs resetting.
-    this.keystream = createCipheriv('aes-128-ecb', deriveSessionKey(master, 0, 16), null);
-    this.keystream.setAutoPadding(false);
-    this.auth = createSecretKey(deriveSessionKey(master, 1, 20));
-    this.salt = deriveSessionKey(master, 2, 14);
+    this.#keystream = createCipheriv('aes-128-ecb', deriveSessionKey(master, 0, 16), null);
+    this.#keystream.setAutoPadding(false);
+    this.#auth = new HmacSha1(deriveSessionKey(master, 1, 20));
+    this.#salt = deriveSessionKey(master, 2, 14);
+    for (let block = 0; block < MAX_BLOCKS; block++) {
+      this.#counters.set(this.#salt, block * BLOCK);
+      this.#counters[block * BLOCK + 14] = block >>> 8;
+      this.#counters[block * BLOCK + 15] = block & 0xff;
+    }
   }
 
-  /** XORs the keystream of packet `index` (48 bits: ROC << 16 | SEQ) of `ssrc` into `data[start, end)`. */
+  /** XORs the keystream of packet (ROC, SEQ) of `ssrc` into `data[start, end)`. */
   xorKeystream(data: Buffer, start: number, end: number, ssrc: number, roc: number, sequenceNumber: number): void {
     const length = end - start;
     if (length <= 0) return;
     const blocks = Math.ceil(length / BLOCK);
     if (blocks > MAX_BLOCKS) throw new RangeError('SRTP: packet too large');
-    // IV = (salt << 16) XOR (SSRC << 64) XOR (index << 16), RFC 3711 §4.1.1.
+    // IV = (salt << 16) XOR (SSRC << 64) XOR (index << 16), RFC 3711 §4.1.1: bytes 4-13 vary.
+    const salt = this.#salt;
     const iv = this.#iv;
-    this.salt.copy(iv, 0, 0, 14);
-    iv[14] = 0;
-    iv[15] = 0;
-    iv[4]! ^= ssrc >>> 24;
-    iv[5]! ^= (ssrc >>> 16) & 0xff;
-    iv[6]! ^= (ssrc >>> 8) & 0xff;
-    iv[7]! ^= ssrc & 0xff;
-    iv[8]! ^= roc >>> 24;
-    iv[9]! ^= (roc >>> 16) & 0xff;
-    iv[10]! ^= (roc >>> 8) & 0xff;
-    iv[11]! ^= roc & 0xff;
-    iv[12]! ^= sequenceNumber >>> 8;
-    iv[13]! ^= sequenceNumber & 0xff;
+    iv[0] = salt[4]! ^ (ssrc >>> 24);
+    iv[1] = salt[5]! ^ ((ssrc >>> 16) & 0xff);
+    iv[2] = salt[6]! ^ ((ssrc >>> 8) & 0xff);
+    iv[3] = salt[7]! ^ (ssrc & 0xff);
+    iv[4] = salt[8]! ^ (roc >>> 24);
+    iv[5] = salt[9]! ^ ((roc >>> 16) & 0xff);
+    iv[6] = salt[10]! ^ ((roc >>> 8) & 0xff);
+    iv[7] = salt[11]! ^ (roc & 0xff);
+    iv[8] = salt[12]! ^ (sequenceNumber >>> 8);
+    iv[9] = salt[13]! ^ (sequenceNumber & 0xff);
     const counters = this.#counters;
-    for (let block = 0; block < blocks; block++) {
-      const at = block * BLOCK;
-      iv.copy(counters, at);
-      counters[at + 14] = block >>> 8;
-      counters[at + 15] = block & 0xff;
-    }
-    const keystream = this.keystream.update(counters.subarray(0, blocks * BLOCK));
+    for (let block = 0; block < blocks; block++) counters.set(iv, block * BLOCK + 4);
+    const keystream = this.#keystream.update(counters.subarray(0, blocks * BLOCK));
     for (let i = 0; i < length; i++) data[start + i]! ^= keystream[i]!;
   }
 
-  /** HMAC-SHA1 over the packet and the ROC, truncated to 80 bits, written at `data[at]`. */
-  tag(data: Buffer, end: number, roc: number, into: Buffer, at: number): void {
-    this.#roc.writeUInt32BE(roc >>> 0, 0);
-    const digest = createHmac('sha1', this.auth).update(data.subarray(0, end)).update(this.#roc).digest();
-    digest.copy(into, at, 0, SRTP_AUTH_TAG_BYTES);
+  /** HMAC-SHA1 over `data[0, end)` and the ROC, truncated to 80 bits, written at `into[at]`. */
+  tag(data: Buffer, end: number, roc: number, into: Uint8Array, at: number): void {
+    this.#auth.tag(data, end, roc >>> 0, into, at, SRTP_AUTH_TAG_BYTES);
   }
 }
 
@@ -154,7 +154,7 @@ interface ReceiveState {
 export class SrtpDecryptor {
   readonly #keys: SrtpKeys;
   readonly #states = new Map<number, ReceiveState>();
-  readonly #tag = Buffer.alloc(SRTP_AUTH_TAG_BYTES);
+  readonly #tag = new Uint8Array(SRTP_AUTH_TAG_BYTES);
 
   constructor(master: SrtpMasterKey) {
     this.#keys = new SrtpKeys(master);

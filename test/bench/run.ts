@@ -7,6 +7,7 @@
 //   npm run bench -- --server-root=/path/to/other/checkout   (measure another version of the server)
 //   npm run bench -- --cpu-prof=/tmp/profiles                (server CPU profile, written at its exit)
 //   npm run bench -- --client-cpu-prof=/tmp/profiles         (the phones' profiles while each level is held)
+//   npm run bench -- --server-node-args="--perf-basic-prof"   (more node options for the server)
 //
 // How each figure is taken:
 // - server CPU: utime + stime of the server process from /proc/PID/stat over the measured window
@@ -40,6 +41,7 @@ interface Options {
   serverRoot: string | undefined;
   cpuProfileDir: string | undefined;
   clientCpuProfileDir: string | undefined;
+  serverNodeArgs: string[];
   jsonPath: string | undefined;
 }
 
@@ -56,6 +58,8 @@ interface LevelResult {
   failedSetups: number;
   serverCpuPercent: number;
   cpuPerPacketUs: number;
+  /** The kernel's part of it (sending on loopback includes delivering to the receiving socket). */
+  kernelPerPacketUs: number;
   relayedPerSecond: number;
   setupP50Ms: number;
   setupP99Ms: number;
@@ -87,16 +91,17 @@ function parseOptions(argv: string[]): Options {
     serverRoot: value('server-root'),
     cpuProfileDir: value('cpu-prof'),
     clientCpuProfileDir: value('client-cpu-prof'),
+    serverNodeArgs: value('server-node-args')?.split(' ').filter(Boolean) ?? [],
     jsonPath: value('json'),
   };
 }
 
-/** CPU seconds (user + system, every thread) of a process so far. */
-async function processCpuSeconds(pid: number): Promise<number> {
+/** CPU seconds in user space and in the kernel (every thread) of a process so far. */
+async function processCpuSeconds(pid: number): Promise<{ user: number; system: number }> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // Fields 14 and 15 of proc(5), counted from the state field (3).
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  // Fields 14 (utime) and 15 (stime) of proc(5), counted here from the state field (3).
+  return { user: Number(fields[11]) / CLOCK_TICKS_PER_SECOND, system: Number(fields[12]) / CLOCK_TICKS_PER_SECOND };
 }
 
 async function residentBytes(pid: number): Promise<number> {
@@ -171,6 +176,7 @@ async function main(): Promise<void> {
       '--import',
       pathToFileURL(fileURLToPath(new URL('./server-probe.ts', import.meta.url))).href,
       ...(options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : []),
+      ...options.serverNodeArgs,
     ],
   });
   const clients = Array.from({ length: options.clients }, () => new ClientProcess());
@@ -236,7 +242,8 @@ async function main(): Promise<void> {
       for (const c of counters) latency.merge(c.latency);
       const received = counters.reduce((sum, c) => sum + c.received, 0);
       const lost = counters.reduce((sum, c) => sum + c.lost, 0);
-      const cpuSeconds = cpuAfter - cpuBefore;
+      const cpuSeconds = cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system;
+      const kernelSeconds = cpuAfter.system - cpuBefore.system;
       const relayed = probe.relay.packets || received;
       const ok = setups.filter((s) => s.ok);
       const result: LevelResult = {
@@ -245,6 +252,7 @@ async function main(): Promise<void> {
         failedSetups: failed.length,
         serverCpuPercent: (cpuSeconds / seconds) * 100,
         cpuPerPacketUs: relayed > 0 ? (cpuSeconds * 1e6) / relayed : NaN,
+        kernelPerPacketUs: relayed > 0 ? (kernelSeconds * 1e6) / relayed : NaN,
         relayedPerSecond: relayed / seconds,
         setupP50Ms: percentile(ok.map((s) => s.setupMs!), 50),
         setupP99Ms: percentile(ok.map((s) => s.setupMs!), 99),
@@ -264,7 +272,7 @@ async function main(): Promise<void> {
       };
       results.push(result);
       log(
-        `  ${level} calls (${result.callsUp} up): server ${result.serverCpuPercent.toFixed(0)}% of a core, ${result.cpuPerPacketUs.toFixed(1)} µs/packet ` +
+        `  ${level} calls (${result.callsUp} up): server ${result.serverCpuPercent.toFixed(0)}% of a core, ${result.cpuPerPacketUs.toFixed(1)} µs/packet of which kernel ${result.kernelPerPacketUs.toFixed(1)} ` +
           `(${Math.round(result.relayedPerSecond)} relayed/s, phones got ${Math.round(received / seconds)}/s); setup p50 ${result.setupP50Ms.toFixed(0)} ms p99 ${result.setupP99Ms.toFixed(0)} ms ` +
           `(media p99 ${result.mediaP99Ms.toFixed(0)} ms, ${failed.length} failed); loop stall ${result.setupLoopStallMs.toFixed(1)} ms during setup, ${result.holdLoopStallMs.toFixed(1)} ms held; ` +
           `hop p99 ${result.hopP99Ms.toFixed(2)} ms; phone to phone p50 ${result.phoneToPhoneP50Ms.toFixed(1)} p99 ${result.phoneToPhoneP99Ms.toFixed(1)} ms; ` +
