@@ -128,8 +128,8 @@ test('failures retry with growing delays, the same Message-ID and Date each time
   assert.is(sent.smtpResponse, '250 OK queued');
   assert.type(sent.sentAt, 'string');
   const gaps = attempts.slice(1).map((a, i) => a.at - attempts[i]!.at);
-  // 30, 60, 120, 120 ms (timers fire a little late, never early).
-  for (const [i, expected] of [30, 60, 120, 120].entries()) assert.ok(gaps[i]! >= expected - 2 && gaps[i]! < expected + 80, `gap ${i}: ${gaps[i]} ms for ${expected}`);
+  // 30, 60, 120, 120 ms: timers fire late on a busy machine, never early.
+  for (const [i, expected] of [30, 60, 120, 120].entries()) assert.ok(gaps[i]! >= expected - 2 && gaps[i]! < expected + 400, `gap ${i}: ${gaps[i]} ms for ${expected}`);
   assert.is(new Set(attempts.map((a) => a.mail.messageId)).size, 1);
   assert.is(new Set(attempts.map((a) => a.mail.date.toISOString())).size, 1);
   assert.equal(attempts[0]!.mail.headers, { 'X-Switchboard-Notice': 'voicemail-msg-1' });
