@@ -185,7 +185,15 @@ test('portal Outbox: the notices wait, not sent (no SMTP server configured), the
   await page.getByTestId('outbox-not-configured').waitFor();
   // Made at start-up for the four messages made before it (their notices had never been queued).
   const rows = page.getByTestId('outbox-table').locator('tbody tr');
-  await waitFor('four notices', () => rows.count(), (n) => n === 4);
+  await waitFor(
+    'four notices',
+    async () => {
+      if ((await rows.count()) < 4) await page.getByRole('button', { name: 'Refresh' }).click();
+      return rows.count();
+    },
+    (n) => n === 4,
+    20_000,
+  );
   const row = page.getByTestId(`notice-row-voicemail-${ids.jean}`);
   const text = ((await row.textContent()) ?? '').replace(/\s+/g, ' ');
   assert.ok(text.includes('alice@example.com'), text);
