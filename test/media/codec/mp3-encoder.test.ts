@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { MPEGDecoder } from 'mpg123-decoder';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
