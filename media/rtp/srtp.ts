@@ -47,18 +47,28 @@ function deriveSessionKey(master: SrtpMasterKey, label: number, length: number):
   return Buffer.concat([cipher.update(Buffer.alloc(length)), cipher.final()]);
 }
 
+/**
+ * Keystream is prepared for this many packets ahead, in one AES call: a stream's packets come in
+ * order, so the next ones' counters are known, and one call (and one buffer) serves them all.
+ */
+const AHEAD_PACKETS = 16;
+/** Up to 256 payload bytes per packet from the prepared keystream (Opus at 20 ms is far below); longer packets get their own. */
+const AHEAD_BLOCKS = 16;
+
 /** The session keys of one direction of RTP (labels 0, 1, 2). */
 class SrtpKeys {
-  readonly #keystream: Cipher;
+  readonly #cipher: Cipher;
   readonly #auth: HmacSha1;
   readonly #salt: Buffer;
   /**
-   * Counter blocks for one packet's keystream: the IV (salt XOR SSRC XOR index) with the block
-   * number in its last 16 bits. Salt and block numbers are written once; per packet only bytes
-   * 4-13 of each block change.
+   * Counter blocks: the IV (salt XOR SSRC XOR packet index) with the block number in its last
+   * 16 bits. Salt and block numbers are written once; per packet only bytes 4-13 change.
    */
-  readonly #counters = Buffer.alloc(MAX_BLOCKS * BLOCK);
-  readonly #iv = new Uint8Array(10);
+  readonly #counters = Buffer.alloc(Math.max(MAX_BLOCKS, AHEAD_PACKETS * AHEAD_BLOCKS) * BLOCK);
+  /** Keystream of packets `#aheadFrom` to `#aheadFrom + AHEAD_PACKETS - 1` of `#aheadSsrc`, AHEAD_BLOCKS blocks each. */
+  #ahead: Buffer | undefined;
+  #aheadSsrc = 0;
+  #aheadFrom = 0;
 
   constructor(master: SrtpMasterKey) {
     if (master.key.length !== SRTP_MASTER_KEY_BYTES || master.salt.length < SRTP_MASTER_SALT_BYTES) {
@@ -66,15 +76,10 @@ class SrtpKeys {
     }
     // One ECB cipher for the life of the stream: counter mode is AES of the counter blocks, and
     // ECB without padding encrypts each block independently, so the object never needs resetting.
-    this.#keystream = createCipheriv('aes-128-ecb', deriveSessionKey(master, 0, 16), null);
-    this.#keystream.setAutoPadding(false);
+    this.#cipher = createCipheriv('aes-128-ecb', deriveSessionKey(master, 0, 16), null);
+    this.#cipher.setAutoPadding(false);
     this.#auth = new HmacSha1(deriveSessionKey(master, 1, 20));
     this.#salt = deriveSessionKey(master, 2, 14);
-    for (let block = 0; block < MAX_BLOCKS; block++) {
-      this.#counters.set(this.#salt, block * BLOCK);
-      this.#counters[block * BLOCK + 14] = block >>> 8;
-      this.#counters[block * BLOCK + 15] = block & 0xff;
-    }
   }
 
   /** XORs the keystream of packet (ROC, SEQ) of `ssrc` into `data[start, end)`. */
@@ -83,28 +88,76 @@ class SrtpKeys {
     if (length <= 0) return;
     const blocks = Math.ceil(length / BLOCK);
     if (blocks > MAX_BLOCKS) throw new RangeError('SRTP: packet too large');
-    // IV = (salt << 16) XOR (SSRC << 64) XOR (index << 16), RFC 3711 §4.1.1: bytes 4-13 vary.
-    const salt = this.#salt;
-    const iv = this.#iv;
-    iv[0] = salt[4]! ^ (ssrc >>> 24);
-    iv[1] = salt[5]! ^ ((ssrc >>> 16) & 0xff);
-    iv[2] = salt[6]! ^ ((ssrc >>> 8) & 0xff);
-    iv[3] = salt[7]! ^ (ssrc & 0xff);
-    iv[4] = salt[8]! ^ (roc >>> 24);
-    iv[5] = salt[9]! ^ ((roc >>> 16) & 0xff);
-    iv[6] = salt[10]! ^ ((roc >>> 8) & 0xff);
-    iv[7] = salt[11]! ^ (roc & 0xff);
-    iv[8] = salt[12]! ^ (sequenceNumber >>> 8);
-    iv[9] = salt[13]! ^ (sequenceNumber & 0xff);
-    const counters = this.#counters;
-    for (let block = 0; block < blocks; block++) counters.set(iv, block * BLOCK + 4);
-    const keystream = this.#keystream.update(counters.subarray(0, blocks * BLOCK));
-    for (let i = 0; i < length; i++) data[start + i]! ^= keystream[i]!;
+    const index = roc * 0x10000 + sequenceNumber;
+    let keystream: Buffer;
+    let offset = 0;
+    const slot = index - this.#aheadFrom;
+    if (blocks > AHEAD_BLOCKS || (this.#ahead !== undefined && ssrc === this.#aheadSsrc && slot < 0)) {
+      // Too long, or late (earlier than what is prepared): this packet's keystream alone.
+      this.#writeCounters(0, ssrc, index, blocks);
+      keystream = this.#cipher.update(this.#counters.subarray(0, blocks * BLOCK));
+    } else {
+      if (this.#ahead === undefined || ssrc !== this.#aheadSsrc || slot >= AHEAD_PACKETS) this.#prepare(ssrc, index);
+      keystream = this.#ahead!;
+      offset = (index - this.#aheadFrom) * AHEAD_BLOCKS * BLOCK;
+    }
+    for (let i = 0; i < length; i++) data[start + i]! ^= keystream[offset + i]!;
   }
 
   /** HMAC-SHA1 over `data[0, end)` and the ROC, truncated to 80 bits, written at `into[at]`. */
   tag(data: Buffer, end: number, roc: number, into: Uint8Array, at: number): void {
     this.#auth.tag(data, end, roc >>> 0, into, at, SRTP_AUTH_TAG_BYTES);
+  }
+
+  #prepare(ssrc: number, firstIndex: number): void {
+    for (let packet = 0; packet < AHEAD_PACKETS; packet++) {
+      this.#writeCounters(packet * AHEAD_BLOCKS * BLOCK, ssrc, firstIndex + packet, AHEAD_BLOCKS);
+    }
+    this.#ahead = this.#cipher.update(this.#counters.subarray(0, AHEAD_PACKETS * AHEAD_BLOCKS * BLOCK));
+    this.#aheadSsrc = ssrc;
+    this.#aheadFrom = firstIndex;
+  }
+
+  /** Counter blocks for packet `index` (48 bits: ROC << 16 | SEQ) at `counters[at]`. */
+  #writeCounters(at: number, ssrc: number, index: number, blocks: number): void {
+    const roc = Math.floor(index / 0x10000);
+    const sequenceNumber = index & 0xffff;
+    // IV = (salt << 16) XOR (SSRC << 64) XOR (index << 16), RFC 3711 §4.1.1.
+    const salt = this.#salt;
+    const b0 = salt[0]!;
+    const b1 = salt[1]!;
+    const b2 = salt[2]!;
+    const b3 = salt[3]!;
+    const b4 = salt[4]! ^ (ssrc >>> 24);
+    const b5 = salt[5]! ^ ((ssrc >>> 16) & 0xff);
+    const b6 = salt[6]! ^ ((ssrc >>> 8) & 0xff);
+    const b7 = salt[7]! ^ (ssrc & 0xff);
+    const b8 = salt[8]! ^ (roc >>> 24);
+    const b9 = salt[9]! ^ ((roc >>> 16) & 0xff);
+    const b10 = salt[10]! ^ ((roc >>> 8) & 0xff);
+    const b11 = salt[11]! ^ (roc & 0xff);
+    const b12 = salt[12]! ^ (sequenceNumber >>> 8);
+    const b13 = salt[13]! ^ (sequenceNumber & 0xff);
+    const counters = this.#counters;
+    for (let block = 0; block < blocks; block++) {
+      const o = at + block * BLOCK;
+      counters[o] = b0;
+      counters[o + 1] = b1;
+      counters[o + 2] = b2;
+      counters[o + 3] = b3;
+      counters[o + 4] = b4;
+      counters[o + 5] = b5;
+      counters[o + 6] = b6;
+      counters[o + 7] = b7;
+      counters[o + 8] = b8;
+      counters[o + 9] = b9;
+      counters[o + 10] = b10;
+      counters[o + 11] = b11;
+      counters[o + 12] = b12;
+      counters[o + 13] = b13;
+      counters[o + 14] = block >>> 8;
+      counters[o + 15] = block & 0xff;
+    }
   }
 }
 

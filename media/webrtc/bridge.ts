@@ -22,7 +22,9 @@ export interface RelayStats {
 export class Relay {
   readonly #from: Leg;
   readonly #to: Leg;
-  #last: { sequenceNumber: number; timestamp: number } | undefined;
+  /** The last packet passed on (-1: none yet). */
+  #lastSequenceNumber = -1;
+  #lastTimestamp = 0;
   #closed = false;
   readonly #stats: RelayStats = { relayed: 0, dropped: 0 };
 
@@ -48,18 +50,18 @@ export class Relay {
   }
 
   readonly #onRtp = (packet: OpusPacket): void => {
-    const last = this.#last;
     let increment = FRAME_SAMPLES;
-    if (last) {
-      const ahead = ((packet.sequenceNumber - last.sequenceNumber) << 16) >> 16;
+    if (this.#lastSequenceNumber >= 0) {
+      const ahead = ((packet.sequenceNumber - this.#lastSequenceNumber) << 16) >> 16;
       if (ahead <= 0) {
         this.#stats.dropped++;
         return;
       }
-      const step = (packet.timestamp - last.timestamp) >>> 0;
+      const step = (packet.timestamp - this.#lastTimestamp) >>> 0;
       if (step > 0 && step <= MAX_TIMESTAMP_STEP) increment = step;
     }
-    this.#last = { sequenceNumber: packet.sequenceNumber, timestamp: packet.timestamp };
+    this.#lastSequenceNumber = packet.sequenceNumber;
+    this.#lastTimestamp = packet.timestamp;
     if (this.#to.sendOpus(packet.payload, { timestampIncrement: increment })) this.#stats.relayed++;
   };
 }

@@ -12,13 +12,14 @@
 // How each figure is taken:
 // - server CPU: utime + stime of the server process from /proc/PID/stat over the measured window
 //   (all its threads), divided by the packets it relayed in that window (one relayed packet = one
-//   received + one sent) as counted by the probe loaded into it (test/bench/server-probe.ts).
+//   received + one sent), counted as they reach the phones.
 // - setup: from the caller's `dial` request to its call-update `connected` (the callee, which
 //   answers at once with its own offer, has been rung and has answered), for the calls added to
 //   reach the level, while the earlier calls keep talking.
 // - loop stall during setup: the server's monitorEventLoopDelay maximum while those calls were set up.
-// - hop in the server: from the RTP datagram's `message` event to the send it causes (the probe);
-//   the time a datagram waits for the event loop before that is not in it.
+// - hop in the server: from the RTP datagram's `message` event to the send it causes, timed by a
+//   probe loaded into the server (test/bench/server-probe.ts) on one packet in 8; the time a
+//   datagram waits for the event loop before that is not in it.
 // - phone to phone: from a frame's send by one phone to its arrival at the other (same process,
 //   one clock): the whole path, two client event loops included.
 // - loss: sequence-number gaps seen by the phones during the window.
@@ -48,7 +49,7 @@ interface Options {
 interface ProbeReport {
   id: number;
   eventLoop: { maxMs: number; p99Ms: number; meanMs: number };
-  relay: { packets: number; p50Ms: number; p99Ms: number; maxMs: number };
+  relay: { timed: number; p50Ms: number; p99Ms: number; maxMs: number };
 }
 
 interface LevelResult {
@@ -203,6 +204,12 @@ async function main(): Promise<void> {
     // Let the memory of the set-up (logins, password hashes) settle before the baseline.
     await sleep(5000);
     const rssBefore = await residentBytes(pid);
+    // The server's own pace with every phone connected and no call: signaling heartbeats, timers.
+    const idleFrom = await processCpuSeconds(pid);
+    await sleep(5000);
+    const idleTo = await processCpuSeconds(pid);
+    const idlePercent = ((idleTo.user + idleTo.system - idleFrom.user - idleFrom.system) / 5) * 100;
+    log(`  no call, ${maxCalls * 2} phones connected: server ${idlePercent.toFixed(1)}% of a core; RSS ${(rssBefore / 1024 / 1024).toFixed(0)} MB`);
 
     let active = 0;
     for (const level of options.levels) {
@@ -244,7 +251,8 @@ async function main(): Promise<void> {
       const lost = counters.reduce((sum, c) => sum + c.lost, 0);
       const cpuSeconds = cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system;
       const kernelSeconds = cpuAfter.system - cpuBefore.system;
-      const relayed = probe.relay.packets || received;
+      // Relayed = what reached the phones from the server (the phones also count the gaps).
+      const relayed = received;
       const ok = setups.filter((s) => s.ok);
       const result: LevelResult = {
         calls: level,
