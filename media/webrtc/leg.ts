@@ -16,7 +16,14 @@ import { TelephoneEventReceiver, telephoneEventPackets } from '../rtp/telephone-
 import type { RtpPacketView } from '../rtp/srtp.ts';
 import { OutgoingRtpStream } from './outgoing-stream.ts';
 import { RtpChannel } from './rtp-channel.ts';
-import { onlyAesCmSrtp, sendDtlsCloseNotify, sendRtpWithCodec, withoutFallbackStunServer } from './werift-internals.ts';
+import {
+  onlyAesCmSrtp,
+  rememberCertificateFingerprints,
+  sendDtlsCloseNotify,
+  sendRtpWithCodec,
+  speedUpDtlsHandshakes,
+  withoutFallbackStunServer,
+} from './werift-internals.ts';
 import { isUsableCandidate, keepUsableCandidates, withoutRtcpFeedback } from './sdp.ts';
 
 export interface IceServer {
@@ -141,6 +148,8 @@ export class Leg extends EventEmitter<LegEvents> {
   private constructor(options: LegOptions) {
     super();
     this.#options = { connectTimeoutMs: options.connectTimeoutMs ?? 15_000, mediaTimeoutMs: options.mediaTimeoutMs ?? 6_000 };
+    // Native X25519, PEM parsed once: a handshake blocks the event loop ~1 ms instead of ~5.
+    speedUpDtlsHandshakes();
     this.#pc = new RTCPeerConnection({
       codecs: {
         audio: [
@@ -187,6 +196,7 @@ export class Leg extends EventEmitter<LegEvents> {
     if (!stun) withoutFallbackStunServer(this.#pc);
     // The profile RtpChannel implements (werift would pick AES-GCM).
     onlyAesCmSrtp(this.#pc);
+    rememberCertificateFingerprints(this.#pc);
     // The browser's close() arrives as a DTLS alert, which werift 0.24.4 reports on the DTLS
     // transport but not as the peer connection's state.
     this.#transceiver.dtlsTransport.onStateChange.subscribe((state) => {

@@ -5,9 +5,10 @@
 //
 //   npm run bench -- --levels=10,50 --hold=20 --clients=2 --rate=10
 //   npm run bench -- --server-root=/path/to/other/checkout   (measure another version of the server)
+//   npm run bench -- --pin=yes                                (server on CPU 0, phones on the others; only on an idle machine)
 //   npm run bench -- --cpu-prof=/tmp/profiles                (server CPU profile, written at its exit)
 //   npm run bench -- --client-cpu-prof=/tmp/profiles         (the phones' profiles while each level is held)
-//   npm run bench -- --server-node-args="--perf-basic-prof"   (more node options for the server)
+//   npm run bench -- --server-node-args="--trace-gc" --server-log=/tmp/server.log
 //
 // How each figure is taken:
 // - server CPU: utime + stime of the server process from /proc/PID/stat over the measured window
@@ -24,7 +25,7 @@
 //   one clock): the whole path, two client event loops included.
 // - loss: sequence-number gaps seen by the phones during the window.
 // - memory per call: (server RSS at the level - RSS before the first call) / calls.
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +45,9 @@ interface Options {
   clientCpuProfileDir: string | undefined;
   serverNodeArgs: string[];
   jsonPath: string | undefined;
+  serverLogPath: string | undefined;
+  /** Server on CPU 0, phones on the others: the server has one core to itself, as the targets say. */
+  pin: boolean;
 }
 
 interface ProbeReport {
@@ -94,6 +98,8 @@ function parseOptions(argv: string[]): Options {
     clientCpuProfileDir: value('client-cpu-prof'),
     serverNodeArgs: value('server-node-args')?.split(' ').filter(Boolean) ?? [],
     jsonPath: value('json'),
+    serverLogPath: value('server-log'),
+    pin: value('pin') === 'yes' && availableParallelism() >= 2,
   };
 }
 
@@ -157,6 +163,15 @@ class ClientProcess {
   }
 }
 
+/** Moves a process and all its threads to these CPUs (taskset); a warning if it cannot. */
+function pin(pid: number, cpus: string): void {
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+  } catch {
+    log(`could not pin process ${pid} to CPU ${cpus} (no taskset?)`);
+  }
+}
+
 function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
@@ -181,6 +196,12 @@ async function main(): Promise<void> {
     ],
   });
   const clients = Array.from({ length: options.clients }, () => new ClientProcess());
+  if (options.pin) {
+    const others = `1-${availableParallelism() - 1}`;
+    pin(server.process.pid!, '0');
+    for (const client of clients) pin(client.pid, others);
+    log(`pinned: server on CPU 0, phones on CPU ${others}`);
+  }
   const results: LevelResult[] = [];
   try {
     const pid = server.process.pid!;
@@ -293,6 +314,7 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all(clients.map((client) => client.stop()));
     await server.stop();
+    if (options.serverLogPath) await writeFile(options.serverLogPath, server.output());
   }
   process.stdout.write(`\n${table(results)}\n`);
   if (options.jsonPath) await writeFile(options.jsonPath, JSON.stringify(results, null, 2));

@@ -10,7 +10,7 @@ import { sineTone } from '../../media/audio/wav.ts';
 import { encodeOpusClip } from '../../media/codec/opus-clip.ts';
 import type { RtpPacketView } from '../../media/rtp/srtp.ts';
 import { RtpChannel } from '../../media/webrtc/rtp-channel.ts';
-import { onlyAesCmSrtp, withoutFallbackStunServer } from '../../media/webrtc/werift-internals.ts';
+import { onlyAesCmSrtp, rememberCertificateFingerprints, speedUpDtlsHandshakes, withoutFallbackStunServer } from '../../media/webrtc/werift-internals.ts';
 import type { CallId, CallState, CallUpdate, ClientToServerEvents, IncomingCall, Result, ServerToClientEvents } from '../../server/signaling/protocol.ts';
 import { ApiClient } from './api-client.ts';
 import { decodeOpus, dominantFrequency } from './tone-analysis.ts';
@@ -306,6 +306,7 @@ export class HeadlessPhone {
   // --- internals ---
 
   #newCall(): ActiveCall {
+    speedUpDtlsHandshakes();
     const pc = new RTCPeerConnection({
       codecs: {
         audio: [
@@ -325,6 +326,7 @@ export class HeadlessPhone {
     const transceiver = pc.addTransceiver('audio', { direction: 'sendrecv' });
     withoutFallbackStunServer(pc);
     onlyAesCmSrtp(pc);
+    rememberCertificateFingerprints(pc);
     const call: ActiveCall = { callId: undefined, pc, transceiver, channel: undefined, opusPayloadType: OPUS_PAYLOAD_TYPE, times: { started: performance.now() }, ended: false };
     pc.connectionStateChange.subscribe((state) => {
       if (state === 'connected') this.#onMediaConnected(call);
