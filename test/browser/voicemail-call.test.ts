@@ -17,7 +17,7 @@ import { concatFloat32 } from '../../media/dsp/samples.ts';
 import { EspeakSynthesizer } from '../../media/tts/espeak.ts';
 import { ApiClient } from '../support/api-client.ts';
 import { launchBrowser } from '../support/browser.ts';
-import { CallerPage, setUpUsers, SoftphonePage, waitFor, waitForText, writeToneWav } from '../support/phone-pages.ts';
+import { CallerPage, playAudio, setUpUsers, SoftphonePage, waitFor, waitForText, writeToneWav } from '../support/phone-pages.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.ts';
 
@@ -171,18 +171,7 @@ test('the caller leaves a message after the chain; the e-mail brings it as an MP
   await waitForText(message, 'Web caller');
   await message.getByRole('button', { name: /Open the message from Web caller/ }).click();
   await message.getByTestId('voicemail-audio').waitFor();
-  const played = await alice.page.evaluate(async () => {
-    const audio = document.querySelector('[data-testid="voicemail-audio"]') as HTMLAudioElement;
-    await audio.play();
-    const deadline = Date.now() + 10_000;
-    while (audio.currentTime < 1) {
-      if (audio.error) throw new Error(`audio error ${audio.error.code}`);
-      if (Date.now() > deadline) throw new Error(`stuck at ${audio.currentTime}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    audio.pause();
-    return audio.duration;
-  });
+  const played = await playAudio(alice.page, '[data-testid="voicemail-audio"]', 1);
   assert.ok(Math.abs(played - spokenMs / 1000) <= 0.7, `the page plays a ${played} s message`);
   await alice.screenshot(SCREENSHOTS, 'voicemail-call-softphone');
   // Bob's phone, which rang and was not answered, has a missed call; Alice's box is not his.

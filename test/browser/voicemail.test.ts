@@ -13,7 +13,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ApiClient } from '../support/api-client.ts';
 import { launchBrowser } from '../support/browser.ts';
-import { setUpUsers, SoftphonePage, waitFor, waitForText } from '../support/phone-pages.ts';
+import { playAudio, setUpUsers, SoftphonePage, waitFor, waitForText } from '../support/phone-pages.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { seedVoicemail } from '../support/voicemail-fixtures.ts';
 
@@ -58,24 +58,6 @@ test.after(async (ctx) => {
 const entries = (page: Page) => page.getByTestId('voicemail-message');
 const entry = (page: Page, id: string) => page.locator(`[data-testid="voicemail-message"][data-message-id="${id}"]`);
 
-/** Plays an <audio> element in the page until `seconds` have played; returns its duration. */
-async function playAudio(page: Page, selector: string, seconds = 0.5): Promise<number> {
-  return page.evaluate(
-    async ([selector, seconds]) => {
-      const audio = document.querySelector(selector as string) as HTMLAudioElement;
-      await audio.play();
-      const deadline = Date.now() + 10_000;
-      while (audio.currentTime < (seconds as number)) {
-        if (audio.error) throw new Error(`audio error ${audio.error.code}`);
-        if (Date.now() > deadline) throw new Error(`stuck at ${audio.currentTime}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      audio.pause();
-      return audio.duration;
-    },
-    [selector, seconds] as const,
-  );
-}
 
 test('the softphone shows the new messages: in the top bar, on the tab, in the title', async ({ phone }) => {
   await phone.signInOnline('101', PASSWORD['101']);

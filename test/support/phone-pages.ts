@@ -51,6 +51,25 @@ export async function setUpUsers(
   if (applied.status !== 200) throw new Error(`apply failed: ${JSON.stringify(applied.body)}`);
 }
 
+/** Plays an <audio> element in the page until `seconds` have played; returns its duration. */
+export async function playAudio(page: Page, selector: string, seconds = 0.5): Promise<number> {
+  return page.evaluate(
+    async ([selector, seconds]) => {
+      const audio = document.querySelector(selector as string) as HTMLAudioElement;
+      await audio.play();
+      const deadline = Date.now() + 10_000;
+      while (audio.currentTime < (seconds as number)) {
+        if (audio.error) throw new Error(`audio error ${audio.error.code}`);
+        if (Date.now() > deadline) throw new Error(`stuck at ${audio.currentTime}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      audio.pause();
+      return audio.duration;
+    },
+    [selector, seconds] as const,
+  );
+}
+
 /** Polls until `read` gives a value `accept`s, or fails with the last value seen. */
 export async function waitFor<T>(what: string, read: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
