@@ -180,9 +180,8 @@ export function tapRtpSockets(transport: RTCDtlsTransport, isRtp: (data: Buffer)
   };
 }
 
-// DER prefixes that turn a raw 32-byte X25519 key into PKCS#8 and SPKI (RFC 8410).
+// The DER prefix that turns a raw 32-byte X25519 private key into PKCS#8 (RFC 8410).
 const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
-const X25519_SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
 let handshakesSpedUp = false;
 
 interface CipherContextInternals {
@@ -243,19 +242,30 @@ export function speedUpDtlsHandshakes(): void {
   }
 }
 
+/**
+ * Private keys made by x25519KeyPair, by secret, until x25519() uses them (werift uses each
+ * ephemeral key once): importing a raw X25519 key into OpenSSL costs 0.4 ms, keeping it is free.
+ */
+const pendingX25519Keys = new Map<string, KeyObject>();
+const PENDING_X25519_KEYS_MAX = 64;
+
 /** As tweetnacl's box.keyPair: each key in its own 32-byte buffer (werift reads `.buffer`). */
 export function x25519KeyPair(): { publicKey: Uint8Array; secretKey: Uint8Array } {
-  const { publicKey, privateKey } = generateKeyPairSync('x25519');
-  return {
-    publicKey: new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }).subarray(X25519_SPKI_PREFIX.length)),
-    secretKey: new Uint8Array(privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(X25519_PKCS8_PREFIX.length)),
-  };
+  const { privateKey } = generateKeyPairSync('x25519');
+  const jwk = privateKey.export({ format: 'jwk' });
+  const secretKey = new Uint8Array(Buffer.from(jwk.d!, 'base64url'));
+  if (pendingX25519Keys.size >= PENDING_X25519_KEYS_MAX) pendingX25519Keys.delete(pendingX25519Keys.keys().next().value!);
+  pendingX25519Keys.set(Buffer.from(secretKey).toString('hex'), privateKey);
+  return { publicKey: new Uint8Array(Buffer.from(jwk.x!, 'base64url')), secretKey };
 }
 
 /** As tweetnacl's scalarMult: the X25519 shared secret of a secret key and a peer's public key. */
 export function x25519(secretKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
-  const privateKeyObject = createPrivateKey({ key: Buffer.concat([X25519_PKCS8_PREFIX, secretKey]), format: 'der', type: 'pkcs8' });
-  const publicKeyObject = createPublicKey({ key: Buffer.concat([X25519_SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' });
+  const id = Buffer.from(secretKey).toString('hex');
+  let privateKeyObject = pendingX25519Keys.get(id);
+  if (privateKeyObject) pendingX25519Keys.delete(id);
+  else privateKeyObject = createPrivateKey({ key: Buffer.concat([X25519_PKCS8_PREFIX, secretKey]), format: 'der', type: 'pkcs8' });
+  const publicKeyObject = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(publicKey).toString('base64url') }, format: 'jwk' });
   return new Uint8Array(diffieHellman({ privateKey: privateKeyObject, publicKey: publicKeyObject }));
 }
 
