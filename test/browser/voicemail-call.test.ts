@@ -16,6 +16,7 @@ import { encodeWavPcm16 } from '../../media/audio/wav.ts';
 import { concatFloat32 } from '../../media/dsp/samples.ts';
 import { EspeakSynthesizer } from '../../media/tts/espeak.ts';
 import { ApiClient } from '../support/api-client.ts';
+import { correlation, loudnessEnvelope } from '../support/envelope.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { CallerPage, playAudio, setUpUsers, SoftphonePage, waitFor, waitForText, writeToneWav } from '../support/phone-pages.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
@@ -76,41 +77,15 @@ test.after(async (ctx) => {
   await ctx.smtp?.close();
 });
 
-/** RMS per window, in dB, of 48 kHz mono samples. */
-function envelope(samples: Float32Array): number[] {
-  const window = (RATE * WINDOW_MS) / 1000;
-  const levels: number[] = [];
-  for (let start = 0; start + window <= samples.length; start += window) {
-    let sum = 0;
-    for (let i = start; i < start + window; i++) sum += samples[i]! ** 2;
-    levels.push(10 * Math.log10(sum / window + 1e-9));
-  }
-  return levels;
-}
 
-function correlation(a: number[], b: number[]): number {
-  const n = Math.min(a.length, b.length);
-  const mean = (v: number[]) => v.slice(0, n).reduce((s, x) => s + x, 0) / n;
-  const ma = mean(a);
-  const mb = mean(b);
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < n; i++) {
-    ab += (a[i]! - ma) * (b[i]! - mb);
-    aa += (a[i]! - ma) ** 2;
-    bb += (b[i]! - mb) ** 2;
-  }
-  return ab / Math.sqrt(aa * bb);
-}
 
 /**
  * How well the recording's loudness follows what the microphone said: the best correlation over
  * every starting point in the looped source (the recording starts wherever the loop was at the beep).
  */
 function bestEnvelopeCorrelation(recorded: Float32Array, source: Float32Array): number {
-  const recordedEnvelope = envelope(recorded);
-  const sourceEnvelope = envelope(source);
+  const recordedEnvelope = loudnessEnvelope(recorded, RATE, WINDOW_MS, { decibels: true });
+  const sourceEnvelope = loudnessEnvelope(source, RATE, WINDOW_MS, { decibels: true });
   const looped = [...sourceEnvelope, ...sourceEnvelope, ...sourceEnvelope];
   let best = -1;
   for (let lag = 0; lag < sourceEnvelope.length; lag++) {

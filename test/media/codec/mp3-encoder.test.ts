@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { MPEGDecoder } from 'mpg123-decoder';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { correlation, loudnessEnvelope } from '../../support/envelope.ts';
 import { sineTone } from '../../../media/audio/wav.ts';
 import { encodeMp3, oggOpusToMp3, oggOpusToMp3OffThread } from '../../../media/codec/mp3-encoder.ts';
 import { OPUS_FRAME_SAMPLES, OpusEncoder } from '../../../media/codec/opus.ts';
@@ -57,40 +58,14 @@ function ffmpegDecode(path: string, rate: number): Float32Array {
   return new Float32Array(result.stdout.buffer, result.stdout.byteOffset, result.stdout.byteLength / 4);
 }
 
-/** RMS in 20 ms windows. */
-function envelope(samples: Float32Array, rate: number): number[] {
-  const window = Math.round(rate * 0.02);
-  const out: number[] = [];
-  for (let start = 0; start + window <= samples.length; start += window) {
-    let sum = 0;
-    for (let i = start; i < start + window; i++) sum += samples[i]! * samples[i]!;
-    out.push(Math.sqrt(sum / window));
-  }
-  return out;
-}
 
-function correlation(a: number[], b: number[]): number {
-  const n = Math.min(a.length, b.length);
-  const mean = (x: number[]) => x.slice(0, n).reduce((s, v) => s + v, 0) / n;
-  const ma = mean(a);
-  const mb = mean(b);
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < n; i++) {
-    ab += (a[i]! - ma) * (b[i]! - mb);
-    aa += (a[i]! - ma) ** 2;
-    bb += (b[i]! - mb) ** 2;
-  }
-  return ab / Math.sqrt(aa * bb);
-}
 
 /** Best envelope correlation over decoder delays of 0-150 ms (MP3 decoders add LAME's delay). */
 function envelopeMatch(source: Float32Array, sourceRate: number, decoded: Float32Array, decodedRate: number): number {
-  const reference = envelope(resample(source, sourceRate, decodedRate), decodedRate);
+  const reference = loudnessEnvelope(resample(source, sourceRate, decodedRate), decodedRate, 20);
   let best = -1;
   for (let lag = 0; lag <= Math.round(decodedRate * 0.15); lag += Math.round(decodedRate * 0.001)) {
-    best = Math.max(best, correlation(reference, envelope(decoded.subarray(lag), decodedRate)));
+    best = Math.max(best, correlation(reference, loudnessEnvelope(decoded.subarray(lag), decodedRate, 20)));
   }
   return best;
 }

@@ -2,6 +2,7 @@
 // own clip, of a length that fits its words, spoken after a short lead-in at the prompts' level.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { correlation, loudnessEnvelope } from '../../support/envelope.ts';
 import { LANGUAGES, type Language } from '../../../data/schema.ts';
 import { decodeOpusClip, type OpusClip } from '../../../media/codec/opus-clip.ts';
 import { OPUS_SAMPLE_RATE } from '../../../media/codec/opus.ts';
@@ -14,33 +15,7 @@ const test = suite('media-plane/prompt-library');
 let speech: EspeakSynthesizer;
 const greetings = new Map<Language, { clip: OpusClip; pcm: Float32Array }>();
 
-/** RMS per 50 ms: the shape of the speech over time. */
-function envelope(pcm: Float32Array): number[] {
-  const window = OPUS_SAMPLE_RATE / 20;
-  const levels: number[] = [];
-  for (let start = 0; start + window <= pcm.length; start += window) {
-    let sum = 0;
-    for (let i = start; i < start + window; i++) sum += pcm[i]! * pcm[i]!;
-    levels.push(Math.sqrt(sum / window));
-  }
-  return levels;
-}
 
-/** Pearson correlation over the shorter of the two. */
-function correlation(a: number[], b: number[]): number {
-  const n = Math.min(a.length, b.length);
-  const mean = (x: number[]) => x.slice(0, n).reduce((s, v) => s + v, 0) / n;
-  const [ma, mb] = [mean(a), mean(b)];
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < n; i++) {
-    ab += (a[i]! - ma) * (b[i]! - mb);
-    aa += (a[i]! - ma) ** 2;
-    bb += (b[i]! - mb) ** 2;
-  }
-  return ab / Math.sqrt(aa * bb);
-}
 
 test.before(async () => {
   speech = await EspeakSynthesizer.load();
@@ -76,7 +51,7 @@ test('the four greetings differ: lengths and loudness contours', () => {
   const languages = [...greetings.keys()];
   const lengths = new Set(languages.map((l) => greetings.get(l)!.clip.durationMs));
   assert.is(lengths.size, 4, `lengths ${[...lengths].join(', ')} ms`);
-  const contours = languages.map((l) => envelope(greetings.get(l)!.pcm));
+  const contours = languages.map((l) => loudnessEnvelope(greetings.get(l)!.pcm, OPUS_SAMPLE_RATE, 50));
   const pairs: string[] = [];
   for (let a = 0; a < languages.length; a++) {
     for (let b = a + 1; b < languages.length; b++) {
@@ -95,7 +70,7 @@ test('the same language again gives the same greeting (the contour measure tells
   const again = library.clip('voicemail-greeting');
   const first = greetings.get('fr')!;
   assert.ok(Math.abs(again.durationMs - first.clip.durationMs) <= 100, `${again.durationMs} vs ${first.clip.durationMs} ms`);
-  const self = correlation(envelope(decodeOpusClip(again)), envelope(first.pcm));
+  const self = correlation(loudnessEnvelope(decodeOpusClip(again), OPUS_SAMPLE_RATE, 50), loudnessEnvelope(first.pcm, OPUS_SAMPLE_RATE, 50));
   assert.ok(self > 0.95, `fr against fr: ${self.toFixed(3)}`);
 });
 
