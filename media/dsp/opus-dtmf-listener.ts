@@ -6,15 +6,17 @@ import type { DtmfDigit } from '../dtmf-digit.ts';
 import { DtmfDetector } from './dtmf-detector.ts';
 
 export class OpusDtmfListener {
-  readonly #decoder = new OpusDecoder();
+  /** Made only if a packet comes without its sound (see `push`). */
+  #decoder: OpusDecoder | undefined;
   readonly #detector = new DtmfDetector({ sampleRate: 48000 });
 
-  /** The digits whose tones this packet completed. */
-  push(opusPacket: Uint8Array): DtmfDigit[] {
-    return this.#detector.push(this.#decoder.decode(opusPacket)).map((d) => d.digit);
+  /** The digits whose tones this packet completed; `decoded`: its sound, when decoded already for something else. */
+  push(opusPacket: Uint8Array, decoded?: Float32Array): DtmfDigit[] {
+    const pcm = decoded ?? (this.#decoder ??= new OpusDecoder()).decode(opusPacket);
+    return this.#detector.push(pcm).map((d) => d.digit);
   }
 
   close(): void {
-    this.#decoder.close();
+    this.#decoder?.close();
   }
 }

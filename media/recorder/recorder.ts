@@ -29,7 +29,8 @@ const FLUSH_EVERY_MS = 1000;
 
 export class Recorder {
   readonly #writer: OggOpusWriter;
-  readonly #decoder = new OpusDecoder();
+  /** Made only if a packet comes without its sound (see `push`). */
+  #decoder: OpusDecoder | undefined;
   readonly #silenceThreshold: number;
   readonly #silenceMs: number;
   readonly #now: () => number;
@@ -69,11 +70,14 @@ export class Recorder {
     this.#silenceListeners.push(listener);
   }
 
-  /** One Opus packet as received, with its RTP timestamp (gaps become concealed silence in the file). */
-  push(payload: Uint8Array, rtpTimestamp: number): void {
+  /**
+   * One Opus packet as received, with its RTP timestamp (gaps become concealed silence in the file),
+   * and its sound when the caller decoded it already for something else (then it is not decoded twice).
+   */
+  push(payload: Uint8Array, rtpTimestamp: number, decoded?: Float32Array): void {
     if (this.#closed) return;
     if (!this.#writer.writePacket(payload, rtpTimestamp)) return;
-    const pcm = this.#decoder.decode(payload);
+    const pcm = decoded ?? (this.#decoder ??= new OpusDecoder()).decode(payload);
     let sum = 0;
     for (let i = 0; i < pcm.length; i++) sum += pcm[i]! * pcm[i]!;
     if (Math.sqrt(sum / Math.max(1, pcm.length)) >= this.#silenceThreshold) {
@@ -86,7 +90,7 @@ export class Recorder {
   close(): Promise<RecorderResult> {
     this.#closed ??= (async () => {
       clearInterval(this.#timer);
-      this.#decoder.close();
+      this.#decoder?.close();
       await this.#writer.close();
       const durationMs = this.#writer.durationMs;
       return { durationMs, trailingSilenceMs: Math.max(0, durationMs - this.#lastVoicePositionMs) };

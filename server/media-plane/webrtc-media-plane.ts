@@ -1,6 +1,7 @@
 // The real media plane behind the call engine's ports: one werift Leg per browser, prompts and
 // loops from the shared Player, and the other party relayed packet by packet without decoding
 // (a `Relay` per direction, so hold can silence one direction alone).
+import { OpusDecoder } from '../../media/codec/opus.ts';
 import { OpusDtmfListener } from '../../media/dsp/opus-dtmf-listener.ts';
 import { Relay } from '../../media/webrtc/bridge.ts';
 import { Leg, type LegOptions, type OpusPacket } from '../../media/webrtc/leg.ts';
@@ -39,6 +40,13 @@ class WebrtcCallLeg implements CallLeg {
   readonly #digitListeners = new Set<(digit: string) => void>();
   readonly #inBandListeners = new Set<(digit: string) => void>();
   #inBand: { listener: OpusDtmfListener; stop: () => void } | null = null;
+  /**
+   * What the caller says, decoded once per packet for everyone who needs the sound: while a
+   * voicemail is recorded, its silence check and in-band DTMF both do (decoding is most of what
+   * recording costs).
+   */
+  readonly #soundListeners = new Set<SoundListener>();
+  #sound: { decoder: OpusDecoder; onRtp: (packet: OpusPacket) => void } | null = null;
   #lastDigit = { digit: '', atMs: -Infinity, inBand: false };
 
   constructor(
@@ -89,15 +97,14 @@ class WebrtcCallLeg implements CallLeg {
 
   async record(path: string, options: { silenceSeconds: number }): Promise<ActiveRecording> {
     const recorder = await Recorder.toFile(path, { silenceSeconds: options.silenceSeconds, comments: { TITLE: 'Voicemail' } });
-    const onRtp = (packet: OpusPacket) => recorder.push(packet.payload, packet.timestamp);
-    this.leg.on('rtp', onRtp);
+    const stopListening = this.#listenToSound((packet, pcm) => recorder.push(packet.payload, packet.timestamp, pcm));
     return {
       onSilence: (listener) => recorder.onSilence(listener),
       get elapsedMs() {
         return recorder.elapsedMs;
       },
       stop: () => {
-        this.leg.off('rtp', onRtp);
+        stopListening();
         return recorder.close();
       },
     };
@@ -149,6 +156,7 @@ class WebrtcCallLeg implements CallLeg {
     this.#stopSource();
     this.#stopSource = () => {};
     this.#stopInBand();
+    this.#stopSound();
     this.#digitListeners.clear();
     this.#inBandListeners.clear();
     void this.leg.close();
@@ -167,11 +175,10 @@ class WebrtcCallLeg implements CallLeg {
   #startInBand(): void {
     if (this.#inBand) return;
     const listener = new OpusDtmfListener();
-    const onRtp = (packet: OpusPacket) => {
-      for (const digit of listener.push(packet.payload)) this.#deliverDigit(digit, true, this.#inBandListeners);
-    };
-    this.leg.on('rtp', onRtp);
-    this.#inBand = { listener, stop: () => this.leg.off('rtp', onRtp) };
+    const stop = this.#listenToSound((packet, pcm) => {
+      for (const digit of listener.push(packet.payload, pcm)) this.#deliverDigit(digit, true, this.#inBandListeners);
+    });
+    this.#inBand = { listener, stop };
   }
 
   #stopInBand(): void {
@@ -179,7 +186,40 @@ class WebrtcCallLeg implements CallLeg {
     this.#inBand?.listener.close();
     this.#inBand = null;
   }
+
+  #listenToSound(listener: SoundListener): () => void {
+    if (!this.#sound) {
+      const decoder = new OpusDecoder();
+      const onRtp = (packet: OpusPacket) => {
+        let pcm: Float32Array;
+        try {
+          pcm = decoder.decode(packet.payload);
+        } catch {
+          pcm = decoder.decodeLost(); // a packet libopus refuses still goes into the recording
+        }
+        for (const each of [...this.#soundListeners]) each(packet, pcm);
+      };
+      this.leg.on('rtp', onRtp);
+      this.#sound = { decoder, onRtp };
+    }
+    this.#soundListeners.add(listener);
+    return () => {
+      this.#soundListeners.delete(listener);
+      if (this.#soundListeners.size === 0) this.#stopSound();
+    };
+  }
+
+  #stopSound(): void {
+    this.#soundListeners.clear();
+    if (!this.#sound) return;
+    this.leg.off('rtp', this.#sound.onRtp);
+    this.#sound.decoder.close();
+    this.#sound = null;
+  }
 }
+
+/** A received Opus packet and its sound (48 kHz mono). */
+type SoundListener = (packet: OpusPacket, pcm: Float32Array) => void;
 
 export class WebrtcMediaPlane implements MediaPlane {
   readonly #openLegs = new Set<Leg>();
