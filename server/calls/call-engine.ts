@@ -39,6 +39,14 @@ function startRealTimer(callback: () => void, ms: number): () => void {
 /** How long the PBX waits for a key after a menu prompt. */
 const KEY_WAIT_SECONDS = 10;
 
+/**
+ * A browser that hangs up closes its peer connection too, and that close may reach the PBX before
+ * the hang-up message does: a deliberate close is a hang-up; anything else is a lost connection.
+ */
+function endReasonForLostMedia(reason: string): EndReason {
+  return reason === 'remote-closed' ? 'hangup' : 'connection-lost';
+}
+
 /** A request the engine refuses; its message is shown to the person who asked. */
 export class CallRefused extends Error {}
 
@@ -74,7 +82,7 @@ export class CallEngine {
     const party: Party = user ? { name: user.name, number: user.extension } : { name: 'Web caller', number: 'web' };
     const call = new Call(`c-${randomUUID()}`, { endpoint, leg, party, userId: endpoint.userId }, request.to, this.#now());
     this.#calls.set(call.id, call);
-    leg.onLost(() => this.#end(call, 'caller', 'connection-lost'));
+    leg.onLost((reason) => this.#end(call, 'caller', endReasonForLostMedia(reason)));
     this.options.logger.info({ callId: call.id, from: party.number, to: request.to }, 'call started');
     void this.#run(call, steps).catch((error: unknown) => {
       this.options.logger.error({ err: error, callId: call.id }, 'call flow failed');
@@ -103,7 +111,7 @@ export class CallEngine {
     const user = this.options.config().users.find((u) => u.id === ringing.userId);
     call.callee = { endpoint, leg: media.leg, party: { name: user?.name ?? 'Unknown', number: user?.extension ?? '' }, userId: ringing.userId };
     call.answeredAt = this.#now();
-    media.leg.onLost(() => this.#end(call, 'callee', 'connection-lost'));
+    media.leg.onLost((reason) => this.#end(call, 'callee', endReasonForLostMedia(reason)));
     ringing.finish('answered');
     this.#relayDigits(call);
     this.#connectMedia(call);

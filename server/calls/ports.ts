@@ -81,7 +81,10 @@ export interface CallLeg {
   onDigit(listener: (digit: string) => void, options?: { inBand?: boolean }): () => void;
   /** Plays DTMF digits to the browser as RFC 4733 events. */
   sendDigits(digits: string): void;
-  /** The media path was lost: the browser vanished or closed its connection. */
+  /**
+   * The media path ended without close(): `remote-closed` when the browser closed its connection
+   * (as it does when it hangs up), otherwise a failure (`media-timeout`, `ice-failed`, ...).
+   */
   onLost(listener: (reason: string) => void): () => void;
   close(): void;
 }

@@ -120,8 +120,8 @@ export class FakeLeg implements CallLeg {
     for (const listener of this.#digitListeners) listener(digit);
   }
 
-  loseConnection(): void {
-    for (const listener of this.#lostListeners) listener('media-timeout');
+  loseConnection(reason = 'media-timeout'): void {
+    for (const listener of this.#lostListeners) listener(reason);
   }
 
   close(): void {

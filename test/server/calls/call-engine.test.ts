@@ -206,6 +206,14 @@ calls('a vanished phone or a lost media path ends the call for the other side', 
   media.legs[2]!.loseConnection();
   assert.equal(bob.lastUpdate(), { callId: second.callId, state: 'ended', reason: 'connection-lost' });
   assert.is(engine.activeCalls, 0);
+
+  // A browser that closes its connection on purpose (it hung up, its message still on the way) hangs up.
+  const third = await engine.dial(alice, { to: '102', offer: OFFER });
+  await settle();
+  await engine.answer(bob, { callId: third.callId, offer: OFFER });
+  media.legs[4]!.loseConnection('remote-closed');
+  assert.equal(bob.lastUpdate(), { callId: third.callId, state: 'ended', reason: 'remote-hangup' });
+  assert.equal(alice.lastUpdate(), { callId: third.callId, state: 'ended', reason: 'hangup' });
 });
 
 calls('the public caller page reaches incoming numbers only, within its limits', async () => {
