@@ -44,7 +44,11 @@ function deriveSessionKey(master: SrtpMasterKey, label: number, length: number):
   // key_id = label || index DIV kdr (48 zero bits), right-aligned against the 112-bit salt.
   iv[7]! ^= label;
   const cipher = createCipheriv('aes-128-ctr', master.key, iv);
-  return Buffer.concat([cipher.update(Buffer.alloc(length)), cipher.final()]);
+  // A buffer of its own (Buffer.alloc), not a slice of Node's 8 kB pool: it lives as long as the
+  // call, and would keep a whole pool slab alive with it.
+  const key = Buffer.alloc(length);
+  key.set(cipher.update(Buffer.alloc(length)));
+  return key;
 }
 
 /**
