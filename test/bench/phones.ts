@@ -20,6 +20,8 @@ export interface CallSlot {
 export type BenchCommand =
   | { command: 'connect'; baseUrl: string; slots: CallSlot[] }
   | { command: 'dial'; slot: number }
+  /** The caller of a slot hangs up; resolves when both phones have seen the end. */
+  | { command: 'hangup'; slot: number }
   | { command: 'reset' }
   | { command: 'read' }
   | { command: 'hangup-all' }
@@ -178,6 +180,14 @@ async function handle(request: BenchRequest): Promise<object> {
       return {};
     case 'dial':
       return dial(request.slot);
+    case 'hangup': {
+      const call = calls.get(request.slot);
+      if (call?.caller.callId) {
+        call.caller.hangup();
+        await call.callee.waitFor(() => !call.callee.callId, 10_000, 'the end of the call').catch(() => {});
+      }
+      return {};
+    }
     case 'reset':
       reset();
       return {};

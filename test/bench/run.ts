@@ -203,6 +203,7 @@ async function main(): Promise<void> {
     log(`pinned: server on CPU 0, phones on CPU ${others}`);
   }
   const results: LevelResult[] = [];
+  let setupCpuMs = NaN;
   try {
     const pid = server.process.pid!;
     log(`server pid ${pid}; adding ${maxCalls} users and incoming numbers (the server hashes each password)`);
@@ -231,6 +232,27 @@ async function main(): Promise<void> {
     const idleTo = await processCpuSeconds(pid);
     const idlePercent = ((idleTo.user + idleTo.system - idleFrom.user - idleFrom.system) / 5) * 100;
     log(`  no call, ${maxCalls * 2} phones connected: server ${idlePercent.toFixed(1)}% of a core; RSS ${(rssBefore / 1024 / 1024).toFixed(0)} MB`);
+
+    // What one call costs the server from dial to hang-up (signaling, two legs, two DTLS
+    // handshakes, history), calls one after the other with nothing else going on.
+    const SETUP_SAMPLES = 40;
+    for (let i = 0; i < 5; i++) {
+      // Warm-up: the first calls also compile the code they run.
+      await clientOf(0).request({ command: 'dial', slot: 0 });
+      await clientOf(0).request({ command: 'hangup', slot: 0 });
+    }
+    const setupFrom = await processCpuSeconds(pid);
+    const setupStarted = performance.now();
+    for (let i = 0; i < SETUP_SAMPLES; i++) {
+      await clientOf(0).request({ command: 'dial', slot: 0 });
+      await clientOf(0).request({ command: 'hangup', slot: 0 });
+    }
+    await sleep(1000);
+    const setupTo = await processCpuSeconds(pid);
+    // Less what the server spends anyway (heartbeats) over that time.
+    const idleShare = (idlePercent / 100) * ((performance.now() - setupStarted) / 1000);
+    setupCpuMs = ((setupTo.user + setupTo.system - setupFrom.user - setupFrom.system - idleShare) * 1000) / SETUP_SAMPLES;
+    log(`  one call set up, connected and hung up: ${setupCpuMs.toFixed(1)} ms of server CPU (${SETUP_SAMPLES} calls one after the other)`);
 
     let active = 0;
     for (const level of options.levels) {
@@ -317,7 +339,7 @@ async function main(): Promise<void> {
     if (options.serverLogPath) await writeFile(options.serverLogPath, server.output());
   }
   process.stdout.write(`\n${table(results)}\n`);
-  if (options.jsonPath) await writeFile(options.jsonPath, JSON.stringify(results, null, 2));
+  if (options.jsonPath) await writeFile(options.jsonPath, JSON.stringify({ setupCpuMs, results }, null, 2));
 }
 
 function table(results: LevelResult[]): string {
