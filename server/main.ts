@@ -13,6 +13,7 @@ import { LoopTrack, Player } from '../media/player/player.ts';
 import { readOggOpusFile } from '../media/rtp/ogg-opus-reader.ts';
 import { EspeakSynthesizer } from '../media/tts/espeak.ts';
 import { defaultAnnouncedAddresses } from '../media/webrtc/leg.ts';
+import { MediaWorker } from '../media/webrtc/remote-leg.ts';
 import { AdminAccounts } from './auth/admin-accounts.ts';
 import { LoginGuard } from './auth/login-guard.ts';
 import { generatePassword, hashPassword } from './auth/passwords.ts';
@@ -78,11 +79,12 @@ async function main(): Promise<void> {
   const ringback = new LoopTrack(encodeOpusClip(ringbackTone(OPUS_SAMPLE_RATE)));
   const holdMusic = new LoopTrack(encodeOpusClip(defaultHoldMusic(OPUS_SAMPLE_RATE), { loudness: { mode: 'rms', targetDbfs: -24 } }));
   const announcedAddresses = env.MEDIA_ADDRESSES.length > 0 ? env.MEDIA_ADDRESSES : defaultAnnouncedAddresses();
+  // Peer connections and relays on their own thread: signaling never waits on media.
+  const mediaWorker = new MediaWorker({
+    leg: { announcedAddresses, portRange: env.MEDIA_PORT_MIN !== undefined ? [env.MEDIA_PORT_MIN, env.MEDIA_PORT_MAX!] : undefined },
+  }).start();
   const media = new WebrtcMediaPlane({
-    leg: {
-      announcedAddresses,
-      portRange: env.MEDIA_PORT_MIN !== undefined ? [env.MEDIA_PORT_MIN, env.MEDIA_PORT_MAX!] : undefined,
-    },
+    legs: mediaWorker,
     player,
     prompts,
     ringback,
@@ -118,7 +120,7 @@ async function main(): Promise<void> {
     clientDir: fileURLToPath(new URL('../dist', import.meta.url)),
     sessionHours: env.SESSION_HOURS,
     secureCookies: false,
-    status: () => ({ activeCalls: engine.activeCalls, openLegs: media.openLegs, playerListeners: player.listenerCount }),
+    status: () => ({ activeCalls: engine.activeCalls, openLegs: media.openLegs, playerListeners: player.listenerCount, mediaWorker: mediaWorker.status }),
     voicemail: { voicemail, outbox }, // voicemail storage and e-mail notices
   });
   // The message-waiting indicator: every phone of a box's owner hears of a change at once.

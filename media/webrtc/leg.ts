@@ -68,7 +68,9 @@ export type LegCloseReason =
   | 'remote-closed'
   | 'ice-failed'
   | 'connect-timeout'
-  | 'media-timeout';
+  | 'media-timeout'
+  /** The media worker thread the leg lived on stopped (remote-leg.ts). */
+  | 'media-worker-exited';
 
 export interface LegEvents {
   rtp: [packet: OpusPacket];

@@ -5,17 +5,22 @@ export interface PbxStatus {
   activeCalls: number;
   openLegs: number;
   playerListeners: number;
+  /** The media worker thread's own handles and heap (its legs' sockets live there); counted in `process`. */
+  mediaWorker?: { activeResources: Readonly<Record<string, number>>; heapUsedBytes: number };
 }
 
 export function statusRoutes(status: () => PbxStatus): Router {
   const router = Router();
   router.get('/status', (_request, response) => {
     const memory = process.memoryUsage();
+    const { mediaWorker, ...pbx } = status();
     const resources: Record<string, number> = {};
     for (const resource of process.getActiveResourcesInfo()) resources[resource] = (resources[resource] ?? 0) + 1;
+    for (const [resource, count] of Object.entries(mediaWorker?.activeResources ?? {})) resources[resource] = (resources[resource] ?? 0) + count;
+    const heapUsedBytes = memory.heapUsed + (mediaWorker?.heapUsedBytes ?? 0);
     response.json({
-      ...status(),
-      process: { uptimeSeconds: Math.round(process.uptime()), heapUsedBytes: memory.heapUsed, rssBytes: memory.rss, activeResources: resources },
+      ...pbx,
+      process: { uptimeSeconds: Math.round(process.uptime()), heapUsedBytes, rssBytes: memory.rss, activeResources: resources },
     });
   });
   return router;

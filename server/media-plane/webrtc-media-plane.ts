@@ -1,10 +1,11 @@
-// The real media plane behind the call engine's ports: one werift Leg per browser, prompts and
-// loops from the shared Player, and the other party relayed packet by packet without decoding
-// (a `Relay` per direction, so hold can silence one direction alone).
+// The real media plane behind the call engine's ports: one werift Leg per browser (on the media
+// worker thread in the server), prompts and loops from the shared Player, and the other party
+// relayed packet by packet without decoding (a relay per direction, so hold can silence one
+// direction alone; legs and relays both live where the LegFactory keeps them).
 import { OpusDecoder } from '../../media/codec/opus.ts';
 import { OpusDtmfListener } from '../../media/dsp/opus-dtmf-listener.ts';
-import { Relay } from '../../media/webrtc/bridge.ts';
-import { Leg, type LegOptions, type OpusPacket } from '../../media/webrtc/leg.ts';
+import type { OpusPacket } from '../../media/webrtc/leg.ts';
+import type { LegFactory, MediaLeg } from '../../media/webrtc/media-leg.ts';
 import type { OpusClip } from '../../media/codec/opus-clip.ts';
 import type { LoopTrack, Player } from '../../media/player/player.ts';
 import { Recorder } from '../../media/recorder/recorder.ts';
@@ -15,7 +16,8 @@ import type { PromptLibrary } from './prompt-library.ts';
 const SAME_PRESS_MS = 250;
 
 export interface WebrtcMediaPlaneOptions {
-  leg: LegOptions;
+  /** Where legs come from: the media worker thread (MediaWorker), or this thread (LocalLegs). */
+  legs: LegFactory;
   player: Player;
   prompts: PromptLibrary;
   ringback: LoopTrack;
@@ -50,7 +52,7 @@ class WebrtcCallLeg implements CallLeg {
   #lastDigit = { digit: '', atMs: -Infinity, inBand: false };
 
   constructor(
-    readonly leg: Leg,
+    readonly leg: MediaLeg,
     private readonly options: WebrtcMediaPlaneOptions,
   ) {}
 
@@ -72,7 +74,7 @@ class WebrtcCallLeg implements CallLeg {
         this.#stopSource = this.options.player.listen(this.options.musicOnHold(), this.#send);
         return;
       case 'party': {
-        const relay = new Relay((source.leg as WebrtcCallLeg).leg, this.leg);
+        const relay = this.options.legs.relay((source.leg as WebrtcCallLeg).leg, this.leg);
         this.#stopSource = () => relay.close();
         return;
       }
@@ -222,7 +224,7 @@ class WebrtcCallLeg implements CallLeg {
 type SoundListener = (packet: OpusPacket, pcm: Float32Array) => void;
 
 export class WebrtcMediaPlane implements MediaPlane {
-  readonly #openLegs = new Set<Leg>();
+  readonly #openLegs = new Set<MediaLeg>();
 
   constructor(private readonly options: WebrtcMediaPlaneOptions) {}
 
@@ -232,7 +234,7 @@ export class WebrtcMediaPlane implements MediaPlane {
   }
 
   async answer(offer: string): Promise<{ leg: CallLeg; answer: string }> {
-    const leg = Leg.create(this.options.leg);
+    const leg = this.options.legs.create();
     this.#openLegs.add(leg);
     leg.once('closed', () => this.#openLegs.delete(leg));
     try {

@@ -17,7 +17,8 @@
 // - setup: from the caller's `dial` request to its call-update `connected` (the callee, which
 //   answers at once with its own offer, has been rung and has answered), for the calls added to
 //   reach the level, while the earlier calls keep talking.
-// - loop stall during setup: the server's monitorEventLoopDelay maximum while those calls were set up.
+// - loop stall during setup: monitorEventLoopDelay's maximum on the server's main thread (signaling)
+//   while those calls were set up; the media worker's own is in the log line.
 // - hop in the server: from the RTP datagram's `message` event to the send it causes, timed by a
 //   probe loaded into the server (test/bench/server-probe.ts) on one packet in 8; the time a
 //   datagram waits for the event loop before that is not in it.
@@ -34,6 +35,7 @@ import { addIncomingNumber, addUsers, adminSession, applyDraft } from '../suppor
 import { startServer, type RunningServer } from '../support/server.ts';
 import { LatencyHistogram } from './latency-histogram.ts';
 import type { BenchCommand, CallSlot, DialResult, PhoneCounters } from './phones.ts';
+import type { ThreadReport } from './server-probe.ts';
 
 interface Options {
   levels: number[];
@@ -52,8 +54,14 @@ interface Options {
 
 interface ProbeReport {
   id: number;
-  eventLoop: { maxMs: number; p99Ms: number; meanMs: number };
-  relay: { timed: number; p50Ms: number; p99Ms: number; maxMs: number };
+  threads: ThreadReport[];
+}
+
+/** The main thread (signaling) and the thread that relayed the most (the media worker, when there is one). */
+function threadsOf(report: ProbeReport): { main: ThreadReport; media: ThreadReport } {
+  const main = report.threads.find((t) => t.thread === 'main')!;
+  const media = report.threads.reduce((best, t) => (t.relay.timed > best.relay.timed ? t : best), main);
+  return { main, media };
 }
 
 interface LevelResult {
@@ -69,8 +77,12 @@ interface LevelResult {
   setupP50Ms: number;
   setupP99Ms: number;
   mediaP99Ms: number;
+  /** The main thread's (signaling) event loop. */
   setupLoopStallMs: number;
   holdLoopStallMs: number;
+  /** The relaying thread's: the media worker's, or the main thread's when media runs there. */
+  mediaSetupLoopStallMs: number;
+  mediaHoldLoopStallMs: number;
   hopP50Ms: number;
   hopP99Ms: number;
   phoneToPhoneP50Ms: number;
@@ -272,16 +284,17 @@ async function main(): Promise<void> {
       active = level;
 
       await sleep(2000);
+      await readProbe(server);
       await Promise.all(clients.map((client) => client.request({ command: 'reset' })));
       if (options.clientCpuProfileDir) await Promise.all(clients.map((client) => client.request({ command: 'profile-start' })));
-      await readProbe(server);
       const cpuBefore = await processCpuSeconds(pid);
       const windowStarted = performance.now();
       await sleep(options.holdSeconds * 1000);
       const cpuAfter = await processCpuSeconds(pid);
       const seconds = (performance.now() - windowStarted) / 1000;
-      const probe = await readProbe(server);
+      // The phones' counts first: the probe takes a moment to answer.
       const counters = await Promise.all(clients.map((client) => client.request<PhoneCounters>({ command: 'read' })));
+      const probe = await readProbe(server);
       if (options.clientCpuProfileDir) {
         await mkdir(options.clientCpuProfileDir, { recursive: true });
         await Promise.all(clients.map((client, c) => client.request({ command: 'profile-stop', path: join(options.clientCpuProfileDir!, `phones-${level}-calls-${c}.cpuprofile`) })));
@@ -308,10 +321,12 @@ async function main(): Promise<void> {
         setupP50Ms: percentile(ok.map((s) => s.setupMs!), 50),
         setupP99Ms: percentile(ok.map((s) => s.setupMs!), 99),
         mediaP99Ms: percentile(ok.map((s) => s.mediaMs!), 99),
-        setupLoopStallMs: duringSetup.eventLoop.maxMs,
-        holdLoopStallMs: probe.eventLoop.maxMs,
-        hopP50Ms: probe.relay.p50Ms,
-        hopP99Ms: probe.relay.p99Ms,
+        setupLoopStallMs: threadsOf(duringSetup).main.eventLoop.maxMs,
+        holdLoopStallMs: threadsOf(probe).main.eventLoop.maxMs,
+        mediaSetupLoopStallMs: threadsOf(duringSetup).media.eventLoop.maxMs,
+        mediaHoldLoopStallMs: threadsOf(probe).media.eventLoop.maxMs,
+        hopP50Ms: threadsOf(probe).media.relay.p50Ms,
+        hopP99Ms: threadsOf(probe).media.relay.p99Ms,
         phoneToPhoneP50Ms: latency.percentile(50),
         phoneToPhoneP99Ms: latency.percentile(99),
         lossPercent: received + lost > 0 ? (lost / (received + lost)) * 100 : NaN,
@@ -325,7 +340,7 @@ async function main(): Promise<void> {
       log(
         `  ${level} calls (${result.callsUp} up): server ${result.serverCpuPercent.toFixed(0)}% of a core, ${result.cpuPerPacketUs.toFixed(1)} µs/packet of which kernel ${result.kernelPerPacketUs.toFixed(1)} ` +
           `(${Math.round(result.relayedPerSecond)} relayed/s, phones got ${Math.round(received / seconds)}/s); setup p50 ${result.setupP50Ms.toFixed(0)} ms p99 ${result.setupP99Ms.toFixed(0)} ms ` +
-          `(media p99 ${result.mediaP99Ms.toFixed(0)} ms, ${failed.length} failed); loop stall ${result.setupLoopStallMs.toFixed(1)} ms during setup, ${result.holdLoopStallMs.toFixed(1)} ms held; ` +
+          `(media p99 ${result.mediaP99Ms.toFixed(0)} ms, ${failed.length} failed); loop stall ${result.setupLoopStallMs.toFixed(1)} ms during setup, ${result.holdLoopStallMs.toFixed(1)} ms held (media thread ${result.mediaSetupLoopStallMs.toFixed(1)} / ${result.mediaHoldLoopStallMs.toFixed(1)} ms); ` +
           `hop p99 ${result.hopP99Ms.toFixed(2)} ms; phone to phone p50 ${result.phoneToPhoneP50Ms.toFixed(1)} p99 ${result.phoneToPhoneP99Ms.toFixed(1)} ms; ` +
           `loss ${result.lossPercent.toFixed(3)}%; RSS ${result.rssMb.toFixed(0)} MB; phones' CPU ${result.clientCpuPercent.join('/')}% (kernel ${result.clientSystemCpuPercent.join('/')}%), their loop max ${result.clientLoopMaxMs.join('/')} ms`,
       );

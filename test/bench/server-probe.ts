@@ -1,72 +1,116 @@
 // Loaded into the server by the bench (node --import tsx --import ./test/bench/server-probe.ts
 // server/main.ts), so that any checkout can be measured the same way without code in the product.
-// It watches from the outside:
-// - the event loop's delay (monitorEventLoopDelay, 1 ms resolution): how long the loop stalls;
+// It watches from the outside, on the main thread and on every worker thread (the media worker,
+// where the legs live when the server has one):
+// - the event loop's delay (monitorEventLoopDelay, 1 ms resolution): how long each loop stalls;
 // - each relayed RTP packet's time inside the server: from the UDP socket's `message` event to the
 //   `send` it causes. The server relays synchronously from socket to socket (werift's path and the
 //   RtpChannel path alike), so an RTP send made while an RTP datagram is being dispatched is its
 //   relay. Waiting in the socket buffer before the event is not seen: the loop delay bounds it.
+//   One datagram in 8 is timed, to weigh little on what is measured.
 // On SIGUSR2 it writes one line `BENCH-PROBE {json}` to stdout and starts over.
-import dgram from 'node:dgram';
-import { createHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import { createRequire } from 'node:module';
+import { BroadcastChannel } from 'node:worker_threads';
+import { injectIntoEvalWorkers } from '../support/inject-into-workers.ts';
 
-const loopDelay = monitorEventLoopDelay({ resolution: 1 });
-loopDelay.enable();
-const relayNs = createHistogram();
-let relayed = 0;
-let reports = 0;
-let dispatchStartedAt: number | undefined;
+export interface ThreadReport {
+  thread: string;
+  eventLoop: { maxMs: number; p99Ms: number; meanMs: number };
+  relay: { timed: number; p50Ms: number; p99Ms: number; maxMs: number };
+}
 
-const isRtp = (data: unknown): boolean => {
-  if (!Buffer.isBuffer(data) || data.length <= 12) return false;
-  const first = data[0]!;
-  const payloadType = data[1]! & 0x7f;
-  return first >= 128 && first <= 191 && (payloadType < 64 || payloadType > 95);
-};
+const CHANNEL = 'switchboard-bench-probe';
 
-// Light enough not to weigh on what is measured: one RTP datagram in SAMPLE_EVERY is timed.
-const SAMPLE_EVERY = 8;
-let datagrams = 0;
-const proto = dgram.Socket.prototype as unknown as { emit: (...args: unknown[]) => boolean; send: (...args: unknown[]) => void };
-const originalEmit = proto.emit;
-const originalSend = proto.send;
-proto.emit = function (this: unknown, event: unknown, data?: unknown) {
-  // eslint-disable-next-line prefer-rest-params
-  if (event !== 'message' || ++datagrams % SAMPLE_EVERY !== 0 || !isRtp(data)) return originalEmit.apply(this, arguments as unknown as unknown[]);
-  const outer = dispatchStartedAt;
-  dispatchStartedAt = performance.now();
-  try {
+/**
+ * The probe of one thread, self-contained (it is also sent as source text to worker threads):
+ * answers `report` on the channel with its figures and starts over.
+ */
+function probeThisThread(channelName: string, threadName: string, req: NodeJS.Require): { report(): ThreadReport } {
+  const dgram = req('node:dgram');
+  const { createHistogram, monitorEventLoopDelay } = req('node:perf_hooks');
+  const { BroadcastChannel: Channel } = req('node:worker_threads');
+  const SAMPLE_EVERY = 8;
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  loopDelay.enable();
+  const relayNs = createHistogram();
+  let timed = 0;
+  let datagrams = 0;
+  let dispatchStartedAt: number | undefined;
+  const isRtp = (data: any): boolean => {
+    if (!Buffer.isBuffer(data) || data.length <= 12) return false;
+    const payloadType = data[1]! & 0x7f;
+    return data[0]! >= 128 && data[0]! <= 191 && (payloadType < 64 || payloadType > 95);
+  };
+  const proto = dgram.Socket.prototype;
+  const originalEmit = proto.emit;
+  const originalSend = proto.send;
+  proto.emit = function (this: unknown, event: unknown, data?: unknown) {
     // eslint-disable-next-line prefer-rest-params
-    return originalEmit.apply(this, arguments as unknown as unknown[]);
-  } finally {
-    dispatchStartedAt = outer;
+    if (event !== 'message' || ++datagrams % SAMPLE_EVERY !== 0 || !isRtp(data)) return originalEmit.apply(this, arguments);
+    const outer = dispatchStartedAt;
+    dispatchStartedAt = performance.now();
+    try {
+      // eslint-disable-next-line prefer-rest-params
+      return originalEmit.apply(this, arguments);
+    } finally {
+      dispatchStartedAt = outer;
+    }
+  };
+  proto.send = function (this: unknown, data?: unknown) {
+    if (dispatchStartedAt !== undefined && isRtp(data)) {
+      timed++;
+      relayNs.record(Math.max(1, Math.round((performance.now() - dispatchStartedAt) * 1e6)));
+    }
+    // eslint-disable-next-line prefer-rest-params
+    return originalSend.apply(this, arguments);
+  };
+  const ms = (ns: number) => Math.round(ns / 1e3) / 1e3;
+  const report = (): ThreadReport => {
+    const figures = {
+      thread: threadName,
+      eventLoop: { maxMs: ms(loopDelay.max), p99Ms: ms(loopDelay.percentile(99)), meanMs: ms(loopDelay.mean) },
+      relay: {
+        timed,
+        p50Ms: timed ? ms(relayNs.percentile(50)) : 0,
+        p99Ms: timed ? ms(relayNs.percentile(99)) : 0,
+        maxMs: timed ? ms(relayNs.max) : 0,
+      },
+    };
+    loopDelay.reset();
+    relayNs.reset();
+    timed = 0;
+    return figures;
+  };
+  if (threadName !== 'main') {
+    const channel = new Channel(channelName);
+    channel.unref();
+    channel.onmessage = (event: { data: unknown }) => {
+      if (event.data === 'report') channel.postMessage(report());
+    };
   }
-};
-proto.send = function (this: unknown, data?: unknown) {
-  if (dispatchStartedAt !== undefined && isRtp(data)) {
-    relayed++;
-    relayNs.record(Math.max(1, Math.round((performance.now() - dispatchStartedAt) * 1e6)));
-  }
-  // eslint-disable-next-line prefer-rest-params
-  return originalSend.apply(this, arguments as unknown as unknown[]);
-};
+  return { report };
+}
 
-const ms = (ns: number) => Math.round(ns / 1e3) / 1e3;
+const main = probeThisThread(CHANNEL, 'main', createRequire(import.meta.url));
+// Its source as tsx compiled it, with the one helper that compiler refers to (function names).
+injectIntoEvalWorkers(
+  `{ const __name = (target) => target; (${probeThisThread.toString()})(${JSON.stringify(CHANNEL)}, 'worker ' + require('node:worker_threads').threadId, require); }`,
+);
+
+const channel = new BroadcastChannel(CHANNEL);
+channel.unref();
+let reports = 0;
+let collecting: ThreadReport[] | undefined;
+channel.onmessage = (event) => collecting?.push((event as unknown as { data: ThreadReport }).data);
 
 process.on('SIGUSR2', () => {
-  const report = {
-    id: ++reports,
-    eventLoop: { maxMs: ms(loopDelay.max), p99Ms: ms(loopDelay.percentile(99)), meanMs: ms(loopDelay.mean) },
-    relay: {
-      /** Relayed packets timed (one in SAMPLE_EVERY). */
-      timed: relayed,
-      p50Ms: relayed ? ms(relayNs.percentile(50)) : 0,
-      p99Ms: relayed ? ms(relayNs.percentile(99)) : 0,
-      maxMs: relayed ? ms(relayNs.max) : 0,
-    },
-  };
-  loopDelay.reset();
-  relayNs.reset();
-  relayed = 0;
-  process.stdout.write(`BENCH-PROBE ${JSON.stringify(report)}\n`);
+  collecting = [];
+  channel.postMessage('report');
+  const own = main.report();
+  // Worker threads answer through the channel; a moment is plenty.
+  setTimeout(() => {
+    const threads = [own, ...(collecting ?? [])];
+    collecting = undefined;
+    process.stdout.write(`BENCH-PROBE ${JSON.stringify({ id: ++reports, threads })}\n`);
+  }, 250);
 });

@@ -306,27 +306,7 @@ export class HeadlessPhone {
   // --- internals ---
 
   #newCall(): ActiveCall {
-    speedUpDtlsHandshakes();
-    const pc = new RTCPeerConnection({
-      codecs: {
-        audio: [
-          new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: CLOCK_RATE, channels: 2, payloadType: OPUS_PAYLOAD_TYPE, parameters: 'minptime=10;useinbandfec=1' }),
-          new RTCRtpCodecParameters({ mimeType: 'audio/telephone-event', clockRate: CLOCK_RATE, payloadType: TELEPHONE_EVENT_PAYLOAD_TYPE, parameters: '0-15' }),
-        ],
-        video: [],
-      },
-      headerExtensions: { audio: [], video: [] },
-      // Loopback only, no STUN: as media/webrtc/leg.ts configures the server's side.
-      iceServers: [],
-      iceUseIpv4: false,
-      iceUseIpv6: false,
-      iceAdditionalHostAddresses: [LOOPBACK],
-      bundlePolicy: 'max-bundle',
-    });
-    const transceiver = pc.addTransceiver('audio', { direction: 'sendrecv' });
-    withoutFallbackStunServer(pc);
-    onlyAesCmSrtp(pc);
-    rememberCertificateFingerprints(pc);
+    const { pc, transceiver } = loopbackPeerConnection();
     const call: ActiveCall = { callId: undefined, pc, transceiver, channel: undefined, opusPayloadType: OPUS_PAYLOAD_TYPE, times: { started: performance.now() }, ended: false };
     pc.connectionStateChange.subscribe((state) => {
       if (state === 'connected') this.#onMediaConnected(call);
@@ -437,16 +417,44 @@ export class HeadlessPhone {
   }
 }
 
-/** 20 ms Opus frames of a sine tone, encoded once (share them between phones). */
-export function toneFrames(frequencyHz: number, seconds: number, amplitude = 0.5): Uint8Array[] {
-  return encodeOpusClip(sineTone(frequencyHz, seconds, CLOCK_RATE, amplitude)).frames;
+/**
+ * A browser-like peer connection on loopback: Opus and telephone-event offered as Chromium does,
+ * 127.0.0.1 only, no STUN, AES_CM_128_HMAC_SHA1_80 (configured as media/webrtc/leg.ts does).
+ */
+export function loopbackPeerConnection(): { pc: RTCPeerConnection; transceiver: RTCRtpTransceiver } {
+  speedUpDtlsHandshakes();
+  const pc = new RTCPeerConnection({
+    codecs: {
+      audio: [
+        new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: CLOCK_RATE, channels: 2, payloadType: OPUS_PAYLOAD_TYPE, parameters: 'minptime=10;useinbandfec=1' }),
+        new RTCRtpCodecParameters({ mimeType: 'audio/telephone-event', clockRate: CLOCK_RATE, payloadType: TELEPHONE_EVENT_PAYLOAD_TYPE, parameters: '0-15' }),
+      ],
+      video: [],
+    },
+    headerExtensions: { audio: [], video: [] },
+    iceServers: [],
+    iceUseIpv4: false,
+    iceUseIpv6: false,
+    iceAdditionalHostAddresses: [LOOPBACK],
+    bundlePolicy: 'max-bundle',
+  });
+  const transceiver = pc.addTransceiver('audio', { direction: 'sendrecv' });
+  withoutFallbackStunServer(pc);
+  onlyAesCmSrtp(pc);
+  rememberCertificateFingerprints(pc);
+  return { pc, transceiver };
 }
 
-/** The server's description with only its loopback candidates: this phone listens on nothing else. */
-function loopbackOnly(sdp: string): string {
+/** The answer's candidates on loopback only: a loopback peer listens on nothing else. */
+export function loopbackOnly(sdp: string): string {
   const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
   return sdp
     .split(/\r?\n/)
     .filter((line) => !line.startsWith('a=candidate:') || line.split(' ')[4] === LOOPBACK)
     .join(eol);
+}
+
+/** 20 ms Opus frames of a sine tone, encoded once (share them between phones). */
+export function toneFrames(frequencyHz: number, seconds: number, amplitude = 0.5): Uint8Array[] {
+  return encodeOpusClip(sineTone(frequencyHz, seconds, CLOCK_RATE, amplitude)).frames;
 }
