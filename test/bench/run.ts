@@ -3,12 +3,14 @@
 // up to each level (10, 50, 100, 150 concurrent calls by default), each level is held and measured,
 // then everything is hung up and stopped. Prints one table row per level.
 //
-//   npm run bench -- --levels=10,50 --hold=20 --clients=2 --rate=10
-//   npm run bench -- --server-root=/path/to/other/checkout   (measure another version of the server)
-//   npm run bench -- --pin=yes                                (server on CPU 0, phones on the others; only on an idle machine)
-//   npm run bench -- --cpu-prof=/tmp/profiles                (server CPU profile, written at its exit)
-//   npm run bench -- --client-cpu-prof=/tmp/profiles         (the phones' profiles while each level is held)
-//   npm run bench -- --server-node-args="--trace-gc" --server-log=/tmp/server.log
+// `npm run bench` runs it with its defaults (then the voicemail bench); alone, with options:
+//   node --import tsx test/bench/run.ts --levels=10,50 --hold=20 --clients=2 --rate=10
+//     --server-root=/path/to/other/checkout   measure another version of the server
+//     --pin=yes                               server on CPU 0, phones on the others (an idle machine only)
+//     --cpu-prof=/tmp/profiles                server CPU profile, written at its exit
+//     --client-cpu-prof=/tmp/profiles         the phones' profiles while each level is held
+//     --server-node-args="--trace-gc" --server-log=/tmp/server.log
+//     --json=/tmp/bench.json                  every figure, for comparing runs
 //
 // How each figure is taken:
 // - server CPU: utime + stime of the server process from /proc/PID/stat over the measured window

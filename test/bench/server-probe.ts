@@ -8,7 +8,8 @@
 //   RtpChannel path alike), so an RTP send made while an RTP datagram is being dispatched is its
 //   relay. Waiting in the socket buffer before the event is not seen: the loop delay bounds it.
 //   One datagram in 8 is timed, to weigh little on what is measured.
-// On SIGUSR2 it writes one line `BENCH-PROBE {json}` to stdout and starts over.
+// On SIGUSR2 it writes one line `BENCH-PROBE {json}` to stdout and starts over: `eventLoop` (the
+// main thread's), `relay` (the relaying thread's) and `threads` (each thread's own figures).
 import { createRequire } from 'node:module';
 import { BroadcastChannel } from 'node:worker_threads';
 import { injectIntoEvalWorkers } from '../support/inject-into-workers.ts';
@@ -111,6 +112,8 @@ process.on('SIGUSR2', () => {
   setTimeout(() => {
     const threads = [own, ...(collecting ?? [])];
     collecting = undefined;
-    process.stdout.write(`BENCH-PROBE ${JSON.stringify({ id: ++reports, threads })}\n`);
+    // Top level: the main thread's loop and the busiest relaying thread's hop; then every thread.
+    const relaying = threads.reduce((best, t) => (t.relay.timed > best.relay.timed ? t : best), own);
+    process.stdout.write(`BENCH-PROBE ${JSON.stringify({ id: ++reports, eventLoop: own.eventLoop, relay: relaying.relay, threads })}\n`);
   }, 250);
 });
