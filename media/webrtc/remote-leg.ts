@@ -180,9 +180,9 @@ export class MediaWorker implements LegFactory {
   }
 
   relay(from: MediaLeg, to: MediaLeg): RelayHandle {
-    if (!(from instanceof RemoteLeg) || !(to instanceof RemoteLeg) || !this.#legs.has(from.id) || !this.#legs.has(to.id)) {
-      throw new Error('MediaWorker: both legs must be live legs of this worker');
-    }
+    if (!(from instanceof RemoteLeg) || !(to instanceof RemoteLeg)) throw new Error('MediaWorker: both legs must be RemoteLegs');
+    // A leg that has just ended relays nothing, as a Relay on a closed Leg would.
+    if (!this.#legs.has(from.id) || !this.#legs.has(to.id)) return { close: () => {} };
     const relay = this.#nextId++;
     this.post({ op: 'relay', relay, from: from.id, to: to.id });
     let closed = false;
