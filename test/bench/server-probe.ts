@@ -10,6 +10,7 @@
 //   One datagram in 8 is timed, to weigh little on what is measured.
 // On SIGUSR2 it writes one line `BENCH-PROBE {json}` to stdout and starts over: `eventLoop` (the
 // main thread's), `relay` (the relaying thread's) and `threads` (each thread's own figures).
+// SIGWINCH pauses and resumes the loop monitors.
 import { createRequire } from 'node:module';
 import { BroadcastChannel } from 'node:worker_threads';
 import { injectIntoEvalWorkers } from '../support/inject-into-workers.ts';
@@ -26,7 +27,7 @@ const CHANNEL = 'switchboard-bench-probe';
  * The probe of one thread, self-contained (it is also sent as source text to worker threads):
  * answers `report` on the channel with its figures and starts over.
  */
-function probeThisThread(channelName: string, threadName: string, req: NodeJS.Require): { report(): ThreadReport } {
+function probeThisThread(channelName: string, threadName: string, req: NodeJS.Require): { report(): ThreadReport; watchLoop(on: boolean): void } {
   const dgram = req('node:dgram');
   const { createHistogram, monitorEventLoopDelay } = req('node:perf_hooks');
   const { BroadcastChannel: Channel } = req('node:worker_threads');
@@ -87,9 +88,11 @@ function probeThisThread(channelName: string, threadName: string, req: NodeJS.Re
     channel.unref();
     channel.onmessage = (event: { data: unknown }) => {
       if (event.data === 'report') channel.postMessage(report());
+      else if (event.data === 'loop-on') loopDelay.enable();
+      else if (event.data === 'loop-off') loopDelay.disable();
     };
   }
-  return { report };
+  return { report, watchLoop: (on: boolean) => (on ? loopDelay.enable() : loopDelay.disable()) };
 }
 
 const main = probeThisThread(CHANNEL, 'main', createRequire(import.meta.url));
@@ -103,6 +106,15 @@ channel.unref();
 let reports = 0;
 let collecting: ThreadReport[] | undefined;
 channel.onmessage = (event) => collecting?.push((event as unknown as { data: ThreadReport }).data);
+
+// SIGWINCH turns the loop monitors off and on (every thread): their 1 ms timers cost a few % of a
+// core, which the bench keeps out of its CPU windows.
+let watching = true;
+process.on('SIGWINCH', () => {
+  watching = !watching;
+  main.watchLoop(watching);
+  channel.postMessage(watching ? 'loop-on' : 'loop-off');
+});
 
 process.on('SIGUSR2', () => {
   collecting = [];
