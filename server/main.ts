@@ -24,6 +24,8 @@ import { CallEngine } from './calls/call-engine.ts';
 import { PhoneRegistry } from './calls/phone-registry.ts';
 import { createLogger } from './logger.ts';
 import { PromptLibrary } from './media-plane/prompt-library.ts';
+import { AudioMessageClips } from './media-plane/audio-message-clips.ts';
+import { AudioStore } from '../data/audio-store.ts';
 import { WebrtcMediaPlane } from './media-plane/webrtc-media-plane.ts';
 import { attachSignaling } from './signaling/signaling-server.ts';
 // --- voicemail storage and e-mail notices ---
@@ -76,6 +78,11 @@ async function main(): Promise<void> {
   prompts.use(store.production.config.settings.language);
   store.onProductionChanged((production) => prompts.use(production.config.settings.language));
   const player = new Player();
+  // Audio messages (pre-answer messages, greetings) as clips, read when a configuration is applied.
+  const audioStore = new AudioStore(dataDir);
+  const audioMessageClips = new AudioMessageClips(audioStore, logger);
+  await audioMessageClips.use(store.production.config);
+  store.onProductionChanged((production) => void audioMessageClips.use(production.config));
   const ringback = new LoopTrack(encodeOpusClip(ringbackTone(OPUS_SAMPLE_RATE)));
   const holdMusic = new LoopTrack(encodeOpusClip(defaultHoldMusic(OPUS_SAMPLE_RATE), { loudness: { mode: 'rms', targetDbfs: -24 } }));
   const announcedAddresses = env.MEDIA_ADDRESSES.length > 0 ? env.MEDIA_ADDRESSES : defaultAnnouncedAddresses();
@@ -90,8 +97,7 @@ async function main(): Promise<void> {
     ringback,
     musicOnHold: () => holdMusic,
     beep: encodeOpusClip(beepTone(OPUS_SAMPLE_RATE)),
-    // Audio messages get their audio with the audio-messages feature; until then greetings fall back to the default.
-    audioMessageClip: () => null,
+    audioMessageClip: (audioMessageId) => audioMessageClips.clip(audioMessageId),
     // A recording's packets are played as they were received: no decoding, no re-encoding.
     recordingClip: async (path) => {
       const recording = await readOggOpusFile(path);

@@ -6,7 +6,7 @@ import type { PbxConfig } from '../../data/schema.ts';
 import type { Logger } from '../logger.ts';
 import type { AnswerRequest, CallId, DialRequest, EndReason, Party } from '../signaling/protocol.ts';
 import { Call, type Role, type Side } from './call.ts';
-import { planDestination, planNotInService, planVoicemailAccess, resolveDialled, VOICEMAIL_ACCESS_CODE, type RingOutcome, type Step } from './flow.ts';
+import { planDestination, planNotInService, planPreAnswer, planVoicemailAccess, resolveDialled, VOICEMAIL_ACCESS_CODE, type RingOutcome, type Step } from './flow.ts';
 import type { PhoneRegistry } from './phone-registry.ts';
 import type { CallHistorySink, CallLeg, MediaPlane, PhoneEndpoint, PromptName, VoicemailDeposit, VoicemailListening } from './ports.ts';
 
@@ -74,7 +74,7 @@ export class CallEngine {
       request.to === VOICEMAIL_ACCESS_CODE && endpoint.userId
         ? planVoicemailAccess(config, endpoint.userId)
         : destination
-          ? planDestination(config, destination)
+          ? [...planPreAnswer(config, request.to), ...planDestination(config, destination)]
           : planNotInService();
 
     const { leg, answer } = await this.options.media.answer(request.offer);
@@ -172,6 +172,9 @@ export class CallEngine {
       switch (step.type) {
         case 'play':
           await call.caller.leg.play(step.prompt);
+          break;
+        case 'announce':
+          await call.caller.leg.playItem({ type: 'audio-message', audioMessageId: step.audioMessageId });
           break;
         case 'hangup':
           this.#end(call, 'pbx', step.reason);

@@ -15,6 +15,8 @@ export type Step =
    */
   | { type: 'ring'; userId: string; seconds: number; onBusy?: Step[]; onNoAnswer?: Step[] }
   | { type: 'play'; prompt: PromptName }
+  /** An incoming number's message, played whole before anything rings; skipped when it has no audio. */
+  | { type: 'announce'; audioMessageId: string }
   /** Greeting, beep, record a message; the call ends there. */
   | { type: 'voicemail'; boxId: string }
   /** The box's owner listens to the new messages, with keys to repeat, delete and skip. */
@@ -31,6 +33,16 @@ export function resolveDialled(config: PbxConfig, dialled: string, options: { ex
   const user = config.users.find((u) => u.extension === dialled);
   if (user) return options.extensionsAllowed ? { type: 'user', userId: user.id } : 'extension-refused';
   return null;
+}
+
+/**
+ * What an incoming number plays before the call is answered. It is played whole before the first
+ * phone rings, then the caller hears ringback, as hosted PBXs do: a message over ringing would be
+ * cut off by an early answer, and a callee answering mid-message would hear its end.
+ */
+export function planPreAnswer(config: PbxConfig, dialled: string): Step[] {
+  const number = config.incomingNumbers.find((n) => n.number === dialled);
+  return number?.preAnswerMessageId ? [{ type: 'announce', audioMessageId: number.preAnswerMessageId }] : [];
 }
 
 export function planDestination(config: PbxConfig, destination: Destination): Step[] {

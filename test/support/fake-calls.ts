@@ -131,9 +131,12 @@ export class FakeLeg implements CallLeg {
 
 export class FakeMediaPlane implements MediaPlane {
   legs: FakeLeg[] = [];
+  /** Audio messages that have audio, for every leg made from now on. */
+  audioMessagesWithAudio = new Set<string>();
 
   async answer(offer: string): Promise<{ leg: FakeLeg; answer: string }> {
     const leg = new FakeLeg(`leg-${this.legs.length + 1}`);
+    leg.audioMessagesWithAudio = this.audioMessagesWithAudio;
     this.legs.push(leg);
     return { leg, answer: `answer-to:${offer}` };
   }
