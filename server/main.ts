@@ -21,6 +21,7 @@ import { Sessions } from './auth/sessions.ts';
 import { readEnvironment } from './environment.ts';
 import { createApp } from './http/app.ts';
 import { CallEngine } from './calls/call-engine.ts';
+import { CallTraces } from './calls/call-trace.ts';
 import { PhoneRegistry } from './calls/phone-registry.ts';
 import { createLogger } from './logger.ts';
 import { PromptLibrary } from './media-plane/prompt-library.ts';
@@ -105,7 +106,9 @@ async function main(): Promise<void> {
     },
   });
   const phones = new PhoneRegistry();
+  const callTraces = new CallTraces();
   const engine = new CallEngine({
+    trace: callTraces,
     media,
     phones,
     config: () => store.production.config,
@@ -126,6 +129,7 @@ async function main(): Promise<void> {
     clientDir: fileURLToPath(new URL('../dist', import.meta.url)),
     sessionHours: env.SESSION_HOURS,
     secureCookies: false,
+    callTraces,
     status: () => ({ activeCalls: engine.activeCalls, openLegs: media.openLegs, playerListeners: player.listenerCount, mediaWorker: mediaWorker.status }),
     voicemail: { voicemail, outbox }, // voicemail storage and e-mail notices
   });

@@ -6,6 +6,7 @@ import type { PbxConfig } from '../../data/schema.ts';
 import type { Logger } from '../logger.ts';
 import type { AnswerRequest, CallId, DialRequest, EndReason, Party } from '../signaling/protocol.ts';
 import { Call, type Role, type Side } from './call.ts';
+import { noTrace, summarizeStep, tracedLeg, type CallTraceEvent, type CallTraceSink } from './call-trace.ts';
 import { planDestination, planNotInService, planPreAnswer, planVoicemailAccess, resolveDialled, VOICEMAIL_ACCESS_CODE, type RingOutcome, type Step } from './flow.ts';
 import type { PhoneRegistry } from './phone-registry.ts';
 import type { CallHistorySink, CallLeg, MediaPlane, PhoneEndpoint, PromptName, VoicemailDeposit, VoicemailListening } from './ports.ts';
@@ -26,6 +27,8 @@ export interface CallEngineOptions {
   voicemail: VoicemailDeposit & VoicemailListening;
   logger: Logger;
   publicLimits: PublicCallLimits;
+  /** Where each call's steps, prompts and keys are reported (GET /api/calls/:callId/trace). */
+  trace?: CallTraceSink;
   now?: () => Date;
   /** Starts a timer and returns its cancel function; tests pass a faster clock. */
   startTimer?: (callback: () => void, ms: number) => () => void;
@@ -54,10 +57,12 @@ export class CallEngine {
   readonly #calls = new Map<CallId, Call>();
   readonly #now: () => Date;
   readonly #startTimer: NonNullable<CallEngineOptions['startTimer']>;
+  readonly #trace: CallTraceSink;
 
   constructor(private readonly options: CallEngineOptions) {
     this.#now = options.now ?? (() => new Date());
     this.#startTimer = options.startTimer ?? startRealTimer;
+    this.#trace = options.trace ?? noTrace;
   }
 
   get activeCalls(): number {
@@ -77,11 +82,17 @@ export class CallEngine {
           ? [...planPreAnswer(config, request.to), ...planDestination(config, destination)]
           : planNotInService();
 
-    const { leg, answer } = await this.options.media.answer(request.offer);
+    const media = await this.options.media.answer(request.offer);
+    const { answer } = media;
     const user = endpoint.userId ? config.users.find((u) => u.id === endpoint.userId) : undefined;
     const party: Party = user ? { name: user.name, number: user.extension } : { name: 'Web caller', number: 'web' };
-    const call = new Call(`c-${randomUUID()}`, { endpoint, leg, party, userId: endpoint.userId }, request.to, this.#now());
+    const callId: CallId = `c-${randomUUID()}`;
+    const startedAt = this.#now();
+    this.#trace.begin(callId, startedAt);
+    const leg = tracedLeg(media.leg, (event) => this.#trace.record(callId, event));
+    const call = new Call(callId, { endpoint, leg, party, userId: endpoint.userId }, request.to, startedAt);
     this.#calls.set(call.id, call);
+    this.#traceEvent(call, { type: 'dialled', to: request.to, from: party });
     leg.onLost((reason) => this.#end(call, 'caller', endReasonForLostMedia(reason)));
     this.options.logger.info({ callId: call.id, from: party.number, to: request.to }, 'call started');
     void this.#run(call, steps).catch((error: unknown) => {
@@ -111,6 +122,7 @@ export class CallEngine {
     const user = this.options.config().users.find((u) => u.id === ringing.userId);
     call.callee = { endpoint, leg: media.leg, party: { name: user?.name ?? 'Unknown', number: user?.extension ?? '' }, userId: ringing.userId };
     call.answeredAt = this.#now();
+    this.#traceEvent(call, { type: 'answered', userId: ringing.userId });
     media.leg.onLost((reason) => this.#end(call, 'callee', endReasonForLostMedia(reason)));
     ringing.finish('answered');
     this.#relayDigits(call);
@@ -169,6 +181,7 @@ export class CallEngine {
   async #run(call: Call, steps: readonly Step[]): Promise<void> {
     for (const step of steps) {
       if (call.ended) return;
+      this.#traceEvent(call, { type: 'step', step: summarizeStep(step) });
       switch (step.type) {
         case 'play':
           await call.caller.leg.play(step.prompt);
@@ -187,6 +200,7 @@ export class CallEngine {
           return;
         case 'ring': {
           const outcome = await this.#ring(call, step.userId, step.seconds);
+          this.#traceEvent(call, { type: 'ring-ended', userId: step.userId, outcome });
           if (outcome === 'answered' || call.ended) return;
           const branch = outcome === 'busy' ? step.onBusy : step.onNoAnswer;
           if (branch) return this.#run(call, branch);
@@ -206,6 +220,7 @@ export class CallEngine {
     if (endpoints.length === 0) return Promise.resolve('unavailable');
 
     call.rangUserIds.add(userId);
+    this.#traceEvent(call, { type: 'ringing', userId, phones: endpoints.length });
     call.caller.leg.hear({ type: 'ringback' });
     call.caller.endpoint.update({ callId: call.id, state: 'ringing', peer: { name: user.name, number: user.extension } });
     return new Promise<RingOutcome>((resolve) => {
@@ -270,6 +285,7 @@ export class CallEngine {
     const kept = durationMs >= limits.minMessageSeconds * 1000;
     if (kept) await this.options.voicemail.commit(messageId, durationMs);
     else await this.options.voicemail.discard(messageId);
+    this.#traceEvent(call, { type: 'voicemail-message', boxId: box.id, messageId, durationMs, kept, ending });
     this.options.logger.info({ callId: call.id, boxId: box.id, messageId, ending, durationMs, kept }, 'voicemail message');
     if (call.ended) return;
     await leg.play(ending === 'max-length' ? 'message-too-long' : kept ? 'message-saved' : 'goodbye');
@@ -386,8 +402,13 @@ export class CallEngine {
       side.leg.close();
     }
     this.#calls.delete(call.id);
+    this.#traceEvent(call, { type: 'ended', by, reason });
     this.options.logger.info({ callId: call.id, by, reason }, 'call ended');
     void this.#record(call);
+  }
+
+  #traceEvent(call: Call, event: CallTraceEvent): void {
+    this.#trace.record(call.id, event);
   }
 
   async #record(call: Call): Promise<void> {

@@ -10,6 +10,7 @@ import type { AdminAccounts } from '../auth/admin-accounts.ts';
 import type { LoginGuard } from '../auth/login-guard.ts';
 import type { Sessions } from '../auth/sessions.ts';
 import type { Logger } from '../logger.ts';
+import { callTraceRoutes, type CallTraceReader } from './call-trace-routes.ts';
 import { draftRoutes } from './draft-routes.ts';
 import { errorHandler, HttpError, notFound } from './errors.ts';
 import { phoneRoutes } from './phone-routes.ts';
@@ -33,6 +34,8 @@ export interface AppDeps {
   sessionHours: number;
   secureCookies: boolean;
   status: () => PbxStatus;
+  /** Each call's steps, prompts and keys, for admins and the call-flow runner. */
+  callTraces: CallTraceReader;
   // --- voicemail messages and e-mail notices ---
   voicemail: Omit<VoicemailRouteDeps, 'production' | 'draft'>;
 }
@@ -64,7 +67,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/public', publicRoutes(deps.store));
   api.use('/phone', requireSession, phoneRoutes(deps.callHistory));
   api.use('/draft', requireAdmin, draftRoutes(deps.store));
-  api.use(requireAdmin, versionRoutes(deps.store), statusRoutes(deps.status));
+  api.use(requireAdmin, versionRoutes(deps.store), statusRoutes(deps.status), callTraceRoutes(deps.callTraces));
   api.use(notFound);
   app.use('/api', api);
 
