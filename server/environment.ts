@@ -34,6 +34,12 @@ const Environment = z.object({
     .optional()
     .transform((url) => (url ? url.replace(/\/+$/, '') : undefined))
     .refine((url) => url === undefined || /^https?:\/\/[^/]/.test(url), 'PUBLIC_URL must start with http:// or https://'),
+  /** Shared with the carrier adapter that signs SMS webhook requests; unset: POST /api/sms/inbound answers 503. */
+  SMS_WEBHOOK_SECRET: z
+    .string()
+    .optional()
+    .transform((secret) => secret || undefined)
+    .refine((secret) => secret === undefined || secret.length >= 16, 'SMS_WEBHOOK_SECRET must have at least 16 characters'),
 }).refine((env) => (env.MEDIA_PORT_MIN === undefined) === (env.MEDIA_PORT_MAX === undefined), {
   message: 'set both MEDIA_PORT_MIN and MEDIA_PORT_MAX, or neither',
   path: ['MEDIA_PORT_MIN'],

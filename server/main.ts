@@ -33,6 +33,10 @@ import { attachSignaling } from './signaling/signaling-server.ts';
 import { VoicemailStore } from '../data/voicemail-store.ts';
 import { Outbox, smtpTransport } from './notifications/outbox.ts';
 import { VoicemailNotices } from './notifications/voicemail-notice.ts';
+// --- incoming SMS ---
+import { SmsStore } from '../data/sms-store.ts';
+import { SmsNotices } from './notifications/sms-notice.ts';
+import { SmsInbox } from './sms/sms-inbox.ts';
 
 const FIFTEEN_MINUTES = 15 * 60_000;
 /** socket.io heartbeat: a vanished browser is noticed within two of these. */
@@ -73,6 +77,13 @@ async function main(): Promise<void> {
   await voicemail.recoverInterrupted();
   if (!outbox.smtpConfigured) logger.info('no SMTP_URL: e-mail notices wait in the outbox (portal: Outbox)');
   // --- end of voicemail storage and e-mail notices ---
+
+  // --- incoming SMS: stored, then e-mailed through the same outbox; SMS stored just before a stop get their e-mail now ---
+  const smsStore = await SmsStore.open(dataDir);
+  const smsNotices = new SmsNotices({ store: smsStore, outbox, config: () => store.production.config, logger });
+  await smsNotices.catchUp();
+  const smsInbox = new SmsInbox({ store: smsStore, notices: smsNotices, config: () => store.production.config });
+  if (!env.SMS_WEBHOOK_SECRET) logger.info('no SMS_WEBHOOK_SECRET: POST /api/sms/inbound answers 503');
 
   const speech = await EspeakSynthesizer.load();
   const prompts = new PromptLibrary(speech);
@@ -132,6 +143,7 @@ async function main(): Promise<void> {
     callTraces,
     status: () => ({ activeCalls: engine.activeCalls, openLegs: media.openLegs, playerListeners: player.listenerCount, mediaWorker: mediaWorker.status }),
     voicemail: { voicemail, outbox }, // voicemail storage and e-mail notices
+    sms: { inbox: smsInbox, secret: env.SMS_WEBHOOK_SECRET, store: smsStore, outbox }, // incoming SMS
   });
   // The message-waiting indicator: every phone of a box's owner hears of a change at once.
   voicemail.onChanged((boxId) => {

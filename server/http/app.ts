@@ -20,6 +20,8 @@ import { loadSession, requireAdmin, requireSession, sessionRoutes } from './sess
 import { versionRoutes } from './version-routes.ts';
 // --- voicemail messages and e-mail notices ---
 import { voicemailRoutes, type VoicemailRouteDeps } from './voicemail-routes.ts';
+// --- incoming SMS ---
+import { smsAdminRoutes, smsWebhookRoutes, type SmsAdminDeps, type SmsWebhookDeps } from './sms-routes.ts';
 
 export interface AppDeps {
   store: ConfigStore;
@@ -38,6 +40,8 @@ export interface AppDeps {
   callTraces: CallTraceReader;
   // --- voicemail messages and e-mail notices ---
   voicemail: Omit<VoicemailRouteDeps, 'production' | 'draft'>;
+  // --- incoming SMS ---
+  sms: SmsWebhookDeps & Omit<SmsAdminDeps, 'production' | 'draft'>;
 }
 
 const JSON_BODY_LIMIT = '100kb';
@@ -59,11 +63,15 @@ export function createApp(deps: AppDeps): Express {
     response.json({ status: 'ok', productionVersion: deps.store.production.version });
   });
 
+  // --- incoming SMS: the webhook reads its raw body (the signature covers it), before the API's JSON parser ---
+  app.use('/api/sms/inbound', smsWebhookRoutes(deps.sms));
+
   const api = express.Router();
   api.use(requireJsonBody, express.json({ limit: JSON_BODY_LIMIT }), cookieParser(), loadSession(deps.sessions));
   api.use(sessionRoutes(deps));
   // --- voicemail messages and e-mail notices: /phone/voicemail (user), /voicemail and /outbox (admin) ---
   api.use(voicemailRoutes({ ...deps.voicemail, production: () => deps.store.production.config, draft: () => deps.store.draft.config }));
+  api.use('/sms', requireAdmin, smsAdminRoutes({ ...deps.sms, production: () => deps.store.production.config, draft: () => deps.store.draft.config })); // incoming SMS
   api.use('/public', publicRoutes(deps.store));
   api.use('/phone', requireSession, phoneRoutes(deps.callHistory));
   api.use('/draft', requireAdmin, draftRoutes(deps.store));
