@@ -5,8 +5,9 @@ import type { Change } from '../../data/diff.ts';
 import type { MessageCounts } from '../../data/voicemail-store.ts';
 import type { Notice } from '../../server/notifications/outbox.ts';
 import type { MessageView, NoticeSummary } from '../../server/http/voicemail-routes.ts';
+import type { NumberSms, SmsView } from '../../server/http/sms-routes.ts';
 
-export type { MessageCounts, MessageView, NoticeSummary };
+export type { MessageCounts, MessageView, NoticeSummary, NumberSms, SmsView };
 
 /** One box's messages as the portal lists them (docs/API.md: Voicemail (admin)). */
 export interface BoxMessages {
@@ -193,5 +194,6 @@ export function createPortalApi(options: PortalApiOptions) {
     getOutbox: () => request<OutboxList>('GET', '/api/outbox'),
     getNotice: (id: string) => request<NoticeDetails>('GET', `/api/outbox/${encodeURIComponent(id)}`),
     retryOutbox: () => request<{ pending: number }>('POST', '/api/outbox/retry', { body: {} }),
+    numberSms: (numberId: string) => request<NumberSms>('GET', `/api/sms/numbers/${encodeURIComponent(numberId)}`),
   };
 }

@@ -10,6 +10,7 @@ import { IncomingNumberEditPage } from './pages/IncomingNumberEditPage.tsx';
 import { IncomingNumbersPage } from './pages/IncomingNumbersPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { MusicOnHoldPage } from './pages/MusicOnHoldPage.tsx';
+import { NumberSmsPage } from './pages/NumberSmsPage.tsx';
 import { OutboxNoticePage } from './pages/OutboxNoticePage.tsx';
 import { OutboxPage } from './pages/OutboxPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
@@ -95,6 +96,7 @@ const TITLES: Record<Route['page'], string> = {
   'voicemail-messages': 'Voicemails',
   numbers: 'Incoming numbers',
   number: 'Incoming numbers',
+  'number-sms': 'Incoming numbers',
   'audio-messages': 'Audio messages',
   'audio-message-new': 'Audio messages',
   'music-on-hold': 'Music on hold',
@@ -126,6 +128,8 @@ function Page({ route }: { route: Route }) {
       return <IncomingNumbersPage />;
     case 'number':
       return <IncomingNumberEditPage id={route.id} />;
+    case 'number-sms':
+      return <NumberSmsPage numberId={route.id} />;
     case 'audio-messages':
       return <AudioMessagesPage />;
     case 'audio-message-new':

@@ -11,6 +11,7 @@ export type Route =
   | { page: 'voicemail-messages'; boxId: string }
   | { page: 'numbers' }
   | { page: 'number'; id: string | null }
+  | { page: 'number-sms'; id: string }
   | { page: 'audio-messages' }
   | { page: 'audio-message-new' }
   | { page: 'music-on-hold' }
@@ -34,6 +35,7 @@ export function parseRoute(hash: string): Route {
       if (id !== undefined && id !== 'new' && extra === 'messages') return { page: 'voicemail-messages', boxId: id };
       return id === undefined ? { page: 'voicemails' } : { page: 'voicemail', id: entityId };
     case 'numbers':
+      if (id !== undefined && id !== 'new' && extra === 'sms') return { page: 'number-sms', id };
       return id === undefined ? { page: 'numbers' } : { page: 'number', id: entityId };
     case 'audio-messages':
       return id === 'new' ? { page: 'audio-message-new' } : { page: 'audio-messages' };
@@ -61,6 +63,8 @@ export function href(route: Route): string {
       return `#/outbox/${encodeURIComponent(route.noticeId)}`;
     case 'number':
       return `#/numbers/${id(route.id)}`;
+    case 'number-sms':
+      return `#/numbers/${encodeURIComponent(route.id)}/sms`;
     case 'audio-message-new':
       return '#/audio-messages/new';
     default:
@@ -93,6 +97,7 @@ export function sectionOf(route: Route): Route['page'] {
     case 'outbox-notice':
       return 'outbox';
     case 'number':
+    case 'number-sms':
       return 'numbers';
     case 'audio-message-new':
       return 'audio-messages';

@@ -88,6 +88,8 @@ export interface NumberSms {
   number: { id: string; number: string; label: string };
   /** How SMS to it are handled now, as applied; null when the number is not in production. */
   production: { smsCompatible: boolean; email: { to: string; source: 'number' | 'default' } | null } | null;
+  /** False: e-mails wait in the outbox (no SMTP_URL). */
+  smtpConfigured: boolean;
   messages: SmsView[];
 }
 
@@ -122,6 +124,7 @@ export function smsAdminRoutes({ store, outbox, production, draft }: SmsAdminDep
     const body: NumberSms = {
       number: known ? { id: known.id, number: known.number, label: known.label } : { id: numberId, number: messages[0]!.to, label: '' },
       production: inProduction ? { smsCompatible: inProduction.smsCompatible, email: smsEmailOf(applied, inProduction) } : null,
+      smtpConfigured: outbox.smtpConfigured,
       messages: messages.map(view),
     };
     response.json(body);

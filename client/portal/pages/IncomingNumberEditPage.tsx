@@ -9,7 +9,7 @@ import { Checkbox, Field } from '../components/Field.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { FormErrors, useSubmission } from '../form.ts';
 import { useDraft, usePortal } from '../portal-state.tsx';
-import { navigate } from '../router.ts';
+import { href, navigate } from '../router.ts';
 import { userLabel } from '../words.ts';
 
 const DESTINATION_TYPES: { type: DestinationType; label: string; which: string }[] = [
@@ -209,6 +209,11 @@ export function IncomingNumberEditPage({ id }: { id: string | null }) {
             error={errors.of('smsCompatible')}
             hint="SMS sent to this number are e-mailed."
           />
+          {existing && (
+            <p class="small">
+              <a href={href({ page: 'number-sms', id: existing.id })}>See the SMS this number received</a>
+            </p>
+          )}
           {smsCompatible && (
             <Field id="number-sms-email" label="Destination email address for incoming SMS" error={errors.of('smsEmail')}>
               {(control) => (

@@ -47,6 +47,9 @@ export function IncomingNumbersPage() {
                   )}
                 </td>
                 <td class="actions-col">
+                  <a class="btn btn-small btn-secondary" href={href({ page: 'number-sms', id: number.id })} aria-label={`SMS to ${number.number}`}>
+                    SMS
+                  </a>{' '}
                   <a class="btn btn-small btn-secondary" href={href({ page: 'number', id: number.id })} aria-label={`Edit ${number.number}`}>
                     Edit
                   </a>

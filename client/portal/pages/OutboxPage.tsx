@@ -73,7 +73,7 @@ export function OutboxPage() {
 
   return (
     <>
-      <PageHeader title="Outbox" subtitle="E-mail notices: new voicemail messages, with the recording attached.">
+      <PageHeader title="Outbox" subtitle="E-mail notices: new voicemail messages, with the recording attached, and incoming SMS.">
         <button type="button" class="btn btn-secondary" onClick={() => void outbox.reload()}>
           Refresh
         </button>
@@ -125,7 +125,7 @@ export function OutboxPage() {
             ))}
           </tbody>
         </table>
-        {outbox.data && notices.length === 0 && <p class="empty">No notice yet. New voicemail messages are announced here and by e-mail.</p>}
+        {outbox.data && notices.length === 0 && <p class="empty">No notice yet. New voicemail messages and incoming SMS are announced here and by e-mail.</p>}
         {!outbox.data && !outbox.error && <p class="empty">Loading…</p>}
       </div>
     </>
