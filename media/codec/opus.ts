@@ -39,6 +39,13 @@ export class OpusEncoder {
     return this.encoder.encode(this.pcm);
   }
 
+  /** Encodes one 20 ms frame given as 16-bit PCM (the mixer's format: no float conversion). */
+  encodePcm16(frame: Int16Array): Uint8Array {
+    if (!this.encoder) throw new Error('OpusEncoder is closed');
+    if (frame.length !== OPUS_FRAME_SAMPLES) throw new RangeError(`an Opus frame is ${OPUS_FRAME_SAMPLES} samples, got ${frame.length}`);
+    return this.encoder.encode(frame);
+  }
+
   close(): void {
     release(this.encoder);
     this.encoder = undefined;
@@ -63,6 +70,14 @@ export class OpusDecoder {
     const samples = opusPacketSamples(packet);
     if (samples !== undefined) this.lastPacketSamples = samples;
     return int16BytesToFloat(this.decoder.decode(packet));
+  }
+
+  /** Decodes one packet to 16-bit PCM (the mixer's format: no float conversion). */
+  decodePcm16(packet: Uint8Array): Int16Array {
+    if (!this.decoder) throw new Error('OpusDecoder is closed');
+    let bytes = this.decoder.decode(packet);
+    if (bytes.byteOffset % 2 !== 0) bytes = bytes.slice();
+    return new Int16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 1);
   }
 
   /** Concealment audio for one lost packet, as long as the last packet received. */
