@@ -3,7 +3,7 @@
 // new id, so the draft and production can point at different files and Apply only swaps ids.
 // Files no configuration refers to any more are removed by sweep().
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OpusClip } from '../media/codec/opus-clip.ts';
 import { OPUS_FRAME_MS } from '../media/codec/opus.ts';
@@ -51,8 +51,10 @@ export class AudioStore {
   /**
    * Removes every file (and leftover partial file) whose id is not in `keep`: the ids the draft,
    * production and every stored version refer to, so that restoring a version finds its audio.
+   * Files written after `sparedSince` (ms since the epoch) stay: one saved by an upload whose draft
+   * edit has not landed yet is not referenced, but not unwanted either.
    */
-  async sweep(keep: ReadonlySet<string>): Promise<number> {
+  async sweep(keep: ReadonlySet<string>, sparedSince = Infinity): Promise<number> {
     let removed = 0;
     let names: string[];
     try {
@@ -63,6 +65,8 @@ export class AudioStore {
     for (const name of names) {
       const [id, extension] = name.split('.');
       if (extension === 'ogg' && id && keep.has(id)) continue;
+      const modifiedAt = await stat(join(this.directory, name)).then((s) => s.mtimeMs, () => 0);
+      if (modifiedAt >= sparedSince) continue;
       await rm(join(this.directory, name), { force: true });
       removed++;
     }

@@ -28,6 +28,7 @@ export function createDefaultConfig(passwordHashes: { '101': string; '102': stri
         label: 'Main line',
         destination: { type: 'user', userId: 'u101' },
         preAnswerMessageId: null,
+        whileRinging: { type: 'ringback' },
         smsCompatible: false,
         smsEmail: '',
       },

@@ -38,7 +38,7 @@ export function diffConfigs(before: PbxConfig, after: PbxConfig): Change[] {
     field === 'language' ? LANGUAGE_NAMES[value as keyof typeof LANGUAGE_NAMES] : describeValue(value, ...configs));
   if (settingsDetails.length > 0) changes.push({ kind: 'changed', what: 'Settings', name: 'Global settings', details: settingsDetails });
   if (!isDeepStrictEqual(before.musicOnHold, after.musicOnHold)) {
-    const label = (m: PbxConfig['musicOnHold']) => (m.type === 'default' ? 'default music' : m.originalName);
+    const label = (m: PbxConfig['musicOnHold']) => (m.type === 'default' ? 'default music' : m.name);
     changes.push({ kind: 'changed', what: 'Music on hold', name: 'Music on hold', details: [`${label(before.musicOnHold)} → ${label(after.musicOnHold)}`] });
   }
   for (const collection of COLLECTIONS) {
@@ -86,6 +86,7 @@ const FIELD_LABELS: Record<string, string> = {
   label: 'Label',
   destination: 'Destination',
   preAnswerMessageId: 'Message before answer',
+  whileRinging: 'While the phones ring',
   smsCompatible: 'SMS compatible',
   smsEmail: 'Destination e-mail for incoming SMS',
   source: 'Source',
@@ -158,6 +159,13 @@ function describeValue(value: unknown, ...configs: PbxConfig[]): string {
       return `audio message ${find('audioMessages', String(tagged.audioMessageId))}`;
     case 'manual':
       return 'added by hand';
+    case 'ringback':
+      return 'ringback tone';
+    case 'music-on-hold': {
+      const messageId = tagged.repeatedMessageId;
+      if (typeof messageId !== 'string') return 'music on hold';
+      return `music on hold, with audio message ${find('audioMessages', messageId)} after every ${tagged.repeatAfterSeconds} s of music`;
+    }
   }
   return Object.entries(value as Record<string, unknown>)
     .map(([k, v]) => `${FIELD_LABELS[k] ?? k} ${describeValue(v, ...configs)}`)

@@ -116,6 +116,21 @@ export const Destination = z.discriminatedUnion('type', [
 export type Destination = z.infer<typeof Destination>;
 export type DestinationType = Destination['type'];
 
+/**
+ * What a caller hears while the callee's phones ring: the ringback tone, or the music on hold with,
+ * optionally, an audio message repeated over it (the music ducked under the voice).
+ */
+export const WhileRinging = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ringback') }),
+  z.object({
+    type: z.literal('music-on-hold'),
+    /** Played at the start, then again after every `repeatAfterSeconds` of music; null for music alone. */
+    repeatedMessageId: Id.nullable(),
+    repeatAfterSeconds: z.number().int().min(5, 'at least 5 seconds').max(600, 'at most 600 seconds'),
+  }),
+]);
+export type WhileRinging = z.infer<typeof WhileRinging>;
+
 export const IncomingNumber = z.object({
   id: Id,
   number: E164Number,
@@ -123,6 +138,8 @@ export const IncomingNumber = z.object({
   destination: Destination,
   /** Played to the caller before the call is answered; null for none. */
   preAnswerMessageId: Id.nullable(),
+  /** Configurations stored before waiting music existed read as ringback. */
+  whileRinging: WhileRinging.default({ type: 'ringback' }),
   smsCompatible: z.boolean(),
   /** Only meaningful when smsCompatible; empty means the default address from Settings. */
   smsEmail: OptionalEmail,
@@ -154,7 +171,8 @@ export type IvrMenu = z.infer<typeof IvrMenu>;
 
 export const MusicOnHold = z.discriminatedUnion('type', [
   z.object({ type: z.literal('default') }),
-  z.object({ type: z.literal('upload'), fileId: Id, originalName: z.string().max(255) }),
+  /** An uploaded file, stored once encoded (data/audio-store.ts); `name` is the file's name as uploaded. */
+  z.object({ type: z.literal('upload'), fileId: Id, name: z.string().trim().min(1).max(255), durationMs: z.number().int().min(0) }),
 ]);
 export type MusicOnHold = z.infer<typeof MusicOnHold>;
 

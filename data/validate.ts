@@ -85,6 +85,13 @@ export function validateConfig(candidate: unknown): Problem[] {
     if (incoming.preAnswerMessageId !== null && !messages.has(incoming.preAnswerMessageId)) {
       problems.push({ path: `incomingNumbers/${incoming.id}/preAnswerMessageId`, message: `${what} plays an audio message that no longer exists` });
     }
+    const ringing = incoming.whileRinging;
+    if (ringing.type === 'music-on-hold' && ringing.repeatedMessageId !== null) {
+      const message = messages.get(ringing.repeatedMessageId);
+      const path = `incomingNumbers/${incoming.id}/whileRinging/repeatedMessageId`;
+      if (!message) problems.push({ path, message: `${what} repeats an audio message that no longer exists over its waiting music` });
+      else if (message.fileId === null) problems.push({ path, message: `${what} repeats the audio message ${message.name} over its waiting music, but that message has no audio yet` });
+    }
     if (incoming.smsCompatible && incoming.smsEmail === '' && config.settings.defaultSmsEmail === '') {
       problems.push({
         path: `incomingNumbers/${incoming.id}/smsEmail`,

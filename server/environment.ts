@@ -16,6 +16,8 @@ const Environment = z.object({
     .transform((list) => list.split(',').map((a) => a.trim()).filter(Boolean)),
   MEDIA_PORT_MIN: z.coerce.number().int().min(1024).max(65535).optional(),
   MEDIA_PORT_MAX: z.coerce.number().int().min(1024).max(65535).optional(),
+  /** Largest audio file accepted for upload (music on hold, audio messages), in megabytes. */
+  AUDIO_UPLOAD_MAX_MB: z.coerce.number().positive().default(50),
   PUBLIC_CALLS_MAX: z.coerce.number().int().min(0).default(10),
   PUBLIC_CALLS_PER_ADDRESS: z.coerce.number().int().min(0).default(2),
   /** Where e-mail notices go out, e.g. smtp://127.0.0.1:2525; empty: they wait in the outbox. */

@@ -1,7 +1,7 @@
 // The composition root: reads the settings, opens storage, wires the parts and starts listening.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CallHistory } from '../data/call-history.ts';
 import { ConfigStore } from '../data/config-store.ts';
@@ -25,6 +25,12 @@ import { CallTraces } from './calls/call-trace.ts';
 import { PhoneRegistry } from './calls/phone-registry.ts';
 import { createLogger } from './logger.ts';
 import { PromptLibrary } from './media-plane/prompt-library.ts';
+import { HoldMusic } from './media-plane/hold-music.ts';
+import { WaitingMusic } from './media-plane/waiting-music.ts';
+import { sweepUnreferencedAudio } from '../data/audio-references.ts';
+import type { PbxConfig } from '../data/schema.ts';
+import { encodeUploadedAudioOffThread } from '../media/audio/upload-encoding.ts';
+import { MUSIC_LOUDNESS, renderWaitingLoopOffThread } from '../media/audio/waiting-loop.ts';
 import { AudioMessageClips } from './media-plane/audio-message-clips.ts';
 import { AudioStore } from '../data/audio-store.ts';
 import { WebrtcMediaPlane } from './media-plane/webrtc-media-plane.ts';
@@ -39,6 +45,8 @@ import { SmsNotices } from './notifications/sms-notice.ts';
 import { SmsInbox } from './sms/sms-inbox.ts';
 
 const FIFTEEN_MINUTES = 15 * 60_000;
+/** Longest uploaded audio (music on hold, messages): 10 minutes decode to 115 MB of samples while encoded. */
+const MAX_AUDIO_SECONDS = 600;
 /** socket.io heartbeat: a vanished browser is noticed within two of these. */
 const HEARTBEAT_MS = 4000;
 
@@ -96,7 +104,24 @@ async function main(): Promise<void> {
   await audioMessageClips.use(store.production.config);
   store.onProductionChanged((production) => void audioMessageClips.use(production.config));
   const ringback = new LoopTrack(encodeOpusClip(ringbackTone(OPUS_SAMPLE_RATE)));
-  const holdMusic = new LoopTrack(encodeOpusClip(defaultHoldMusic(OPUS_SAMPLE_RATE), { loudness: { mode: 'rms', targetDbfs: -24 } }));
+  // Music on hold and waiting music: the uploaded music (or the built-in one) read once per apply,
+  // the incoming numbers' loops with a repeated message rendered once per apply, off this thread.
+  const holdMusic = new HoldMusic(encodeOpusClip(defaultHoldMusic(OPUS_SAMPLE_RATE), { loudness: MUSIC_LOUDNESS }), audioStore, logger);
+  const waitingMusic = new WaitingMusic(holdMusic, audioStore, renderWaitingLoopOffThread, logger);
+  const useMusicOf = (config: PbxConfig) => holdMusic.use(config.musicOnHold).then(() => waitingMusic.use(config));
+  await useMusicOf(store.production.config);
+  const sweepAudio = () =>
+    sweepUnreferencedAudio(store, audioStore).then(
+      (removed) => removed > 0 && logger.info({ removed }, 'audio files no version refers to removed'),
+      (error: unknown) => logger.warn({ err: error }, 'could not sweep the audio files'),
+    );
+  await sweepAudio();
+  store.onProductionChanged((production) => {
+    void useMusicOf(production.config);
+    void sweepAudio();
+  });
+  const uploadDirectory = join(dataDir, 'uploads');
+  await rm(uploadDirectory, { recursive: true, force: true }); // what a stop left half-judged
   const announcedAddresses = env.MEDIA_ADDRESSES.length > 0 ? env.MEDIA_ADDRESSES : defaultAnnouncedAddresses();
   // Peer connections and relays on their own thread: signaling never waits on media.
   const mediaWorker = new MediaWorker({
@@ -107,7 +132,8 @@ async function main(): Promise<void> {
     player,
     prompts,
     ringback,
-    musicOnHold: () => holdMusic,
+    musicOnHold: () => holdMusic.track,
+    waitingMusic: (incomingNumberId) => waitingMusic.track(incomingNumberId),
     beep: encodeOpusClip(beepTone(OPUS_SAMPLE_RATE)),
     audioMessageClip: (audioMessageId) => audioMessageClips.clip(audioMessageId),
     // A recording's packets are played as they were received: no decoding, no re-encoding.
@@ -141,7 +167,19 @@ async function main(): Promise<void> {
     sessionHours: env.SESSION_HOURS,
     secureCookies: false,
     callTraces,
-    status: () => ({ activeCalls: engine.activeCalls, openLegs: media.openLegs, playerListeners: player.listenerCount, mediaWorker: mediaWorker.status }),
+    status: () => ({
+      activeCalls: engine.activeCalls,
+      openLegs: media.openLegs,
+      playerListeners: player.listenerCount,
+      mediaWorker: mediaWorker.status,
+      music: { holdMusicFileId: holdMusic.fileId, waitingLoopsRendered: waitingMusic.rendered, waitingLoopsPending: waitingMusic.pending },
+    }),
+    audioUploads: {
+      audio: audioStore,
+      limits: { maxBytes: env.AUDIO_UPLOAD_MAX_MB * 1_000_000, directory: uploadDirectory },
+      maxSeconds: MAX_AUDIO_SECONDS,
+      encode: encodeUploadedAudioOffThread,
+    },
     voicemail: { voicemail, outbox }, // voicemail storage and e-mail notices
     sms: { inbox: smsInbox, secret: env.SMS_WEBHOOK_SECRET, store: smsStore, outbox }, // incoming SMS
   });

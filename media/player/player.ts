@@ -13,9 +13,22 @@ export type FrameSink = (frame: Uint8Array) => void;
 export class LoopTrack {
   position = 0;
   readonly listeners = new Set<FrameSink>();
+  #clip: OpusClip;
 
-  constructor(readonly clip: OpusClip) {
+  constructor(clip: OpusClip) {
     if (clip.frames.length === 0) throw new Error('LoopTrack: empty clip');
+    this.#clip = clip;
+  }
+
+  get clip(): OpusClip {
+    return this.#clip;
+  }
+
+  /** Plays another clip from its start, to the listeners already there too (new music applied). */
+  switchTo(clip: OpusClip): void {
+    if (clip.frames.length === 0) throw new Error('LoopTrack: empty clip');
+    this.#clip = clip;
+    this.position = 0;
   }
 }
 

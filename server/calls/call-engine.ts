@@ -9,7 +9,7 @@ import { Call, type Role, type Side } from './call.ts';
 import { noTrace, summarizeStep, tracedLeg, type CallTraceEvent, type CallTraceSink } from './call-trace.ts';
 import { planDestination, planNotInService, planPreAnswer, planVoicemailAccess, resolveDialled, VOICEMAIL_ACCESS_CODE, type RingOutcome, type Step } from './flow.ts';
 import type { PhoneRegistry } from './phone-registry.ts';
-import type { CallHistorySink, CallLeg, MediaPlane, PhoneEndpoint, PromptName, VoicemailDeposit, VoicemailListening } from './ports.ts';
+import type { CallHistorySink, CallLeg, LegSource, MediaPlane, PhoneEndpoint, PromptName, VoicemailDeposit, VoicemailListening } from './ports.ts';
 
 export interface PublicCallLimits {
   /** Concurrent calls from the public caller page, all addresses together. */
@@ -221,7 +221,7 @@ export class CallEngine {
 
     call.rangUserIds.add(userId);
     this.#traceEvent(call, { type: 'ringing', userId, phones: endpoints.length });
-    call.caller.leg.hear({ type: 'ringback' });
+    call.caller.leg.hear(this.#whileRinging(call));
     call.caller.endpoint.update({ callId: call.id, state: 'ringing', peer: { name: user.name, number: user.extension } });
     return new Promise<RingOutcome>((resolve) => {
       const cancelTimer = this.#startTimer(() => ringing.finish('no-answer'), seconds * 1000);
@@ -244,6 +244,12 @@ export class CallEngine {
       call.ringing = ringing;
       for (const endpoint of endpoints) endpoint.incoming({ callId: call.id, from: call.caller.party, to: call.dialled });
     });
+  }
+
+  /** Ringback, or the dialled incoming number's waiting music when it chose music on hold. */
+  #whileRinging(call: Call): LegSource {
+    const number = this.options.config().incomingNumbers.find((n) => n.number === call.dialled);
+    return number?.whileRinging.type === 'music-on-hold' ? { type: 'waiting-music', incomingNumberId: number.id } : { type: 'ringback' };
   }
 
   /** The caller leaves a message: greeting, beep, recording until hang-up, #, silence or the max length. */

@@ -61,6 +61,8 @@ export type LegSource =
   | { type: 'silence' }
   | { type: 'ringback' }
   | { type: 'music-on-hold' }
+  /** What an incoming number's callers hear while the phones ring (its music, maybe with a message); ringback when it has none. */
+  | { type: 'waiting-music'; incomingNumberId: string }
   /** The other party of a bridge: its Opus packets are relayed, not decoded. */
   | { type: 'party'; leg: CallLeg };
 

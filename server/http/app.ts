@@ -11,6 +11,7 @@ import type { LoginGuard } from '../auth/login-guard.ts';
 import type { Sessions } from '../auth/sessions.ts';
 import type { Logger } from '../logger.ts';
 import { callTraceRoutes, type CallTraceReader } from './call-trace-routes.ts';
+import { audioUploadRoutes, type AudioUploadDeps } from './audio-upload-routes.ts';
 import { draftRoutes } from './draft-routes.ts';
 import { errorHandler, HttpError, notFound } from './errors.ts';
 import { phoneRoutes } from './phone-routes.ts';
@@ -36,6 +37,8 @@ export interface AppDeps {
   sessionHours: number;
   secureCookies: boolean;
   status: () => PbxStatus;
+  /** Music on hold and audio message uploads. */
+  audioUploads: Omit<AudioUploadDeps, 'store'>;
   /** Each call's steps, prompts and keys, for admins and the call-flow runner. */
   callTraces: CallTraceReader;
   // --- voicemail messages and e-mail notices ---
@@ -49,7 +52,8 @@ const JSON_BODY_LIMIT = '100kb';
 /** A body that is not JSON is refused before any route sees it. */
 const requireJsonBody: RequestHandler = (request, _response, next) => {
   const hasBody = Number(request.get('content-length') ?? 0) > 0 || request.get('transfer-encoding') !== undefined;
-  if (hasBody && !request.is('application/json')) next(new HttpError(415, 'Request body must be JSON (Content-Type: application/json)'));
+  // Audio uploads stream their own multipart bodies (audio-upload-routes.ts).
+  if (hasBody && !request.is('application/json') && !request.is('multipart/form-data')) next(new HttpError(415, 'Request body must be JSON (Content-Type: application/json)'));
   else next();
 };
 
@@ -74,7 +78,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/sms', requireAdmin, smsAdminRoutes({ ...deps.sms, production: () => deps.store.production.config, draft: () => deps.store.draft.config })); // incoming SMS
   api.use('/public', publicRoutes(deps.store));
   api.use('/phone', requireSession, phoneRoutes(deps.callHistory));
-  api.use('/draft', requireAdmin, draftRoutes(deps.store));
+  api.use('/draft', requireAdmin, audioUploadRoutes({ ...deps.audioUploads, store: deps.store }), draftRoutes(deps.store));
   api.use(requireAdmin, versionRoutes(deps.store), statusRoutes(deps.status), callTraceRoutes(deps.callTraces));
   api.use(notFound);
   app.use('/api', api);

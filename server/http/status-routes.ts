@@ -5,6 +5,8 @@ export interface PbxStatus {
   activeCalls: number;
   openLegs: number;
   playerListeners: number;
+  /** The music on hold's stored file (null: built-in), and the waiting loops rendered so far / being rendered. */
+  music?: { holdMusicFileId: string | null; waitingLoopsRendered: number; waitingLoopsPending: number };
   /** The media worker thread's own handles and heap (its legs' sockets live there); counted in `process`. */
   mediaWorker?: { activeResources: Readonly<Record<string, number>>; heapUsedBytes: number };
 }

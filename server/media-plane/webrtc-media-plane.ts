@@ -23,6 +23,8 @@ export interface WebrtcMediaPlaneOptions {
   ringback: LoopTrack;
   /** The music on hold in force now (it changes when new music is applied). */
   musicOnHold: () => LoopTrack;
+  /** An incoming number's waiting music (rendered when applied); null: the ringback tone. */
+  waitingMusic?: (incomingNumberId: string) => LoopTrack | null;
   beep: OpusClip;
   /** The audio of an audio message, or null when it has none (yet). */
   audioMessageClip: (audioMessageId: string) => OpusClip | null;
@@ -72,6 +74,9 @@ class WebrtcCallLeg implements CallLeg {
         return;
       case 'music-on-hold':
         this.#stopSource = this.options.player.listen(this.options.musicOnHold(), this.#send);
+        return;
+      case 'waiting-music':
+        this.#stopSource = this.options.player.listen(this.options.waitingMusic?.(source.incomingNumberId) ?? this.options.ringback, this.#send);
         return;
       case 'party': {
         const relay = this.options.legs.relay((source.leg as WebrtcCallLeg).leg, this.leg);

@@ -101,6 +101,7 @@ export function IncomingNumberEditPage({ id }: { id: string | null }) {
       label: label.trim(),
       destination: buildDestination(destinationType, targetId),
       preAnswerMessageId: preAnswerMessageId === '' ? null : preAnswerMessageId,
+      whileRinging: existing?.whileRinging ?? { type: 'ringback' },
       smsCompatible,
       smsEmail: smsCompatible ? smsEmail.trim() : '',
     };

@@ -18,7 +18,7 @@ export function MusicOnHoldPage() {
         <div class="music-body">
           <p class="muted small">Current music</p>
           <p class="music-name" data-testid="current-music">
-            {musicOnHold.type === 'default' ? 'Default music' : musicOnHold.originalName}
+            {musicOnHold.type === 'default' ? 'Default music' : musicOnHold.name}
           </p>
         </div>
         <button type="button" class="btn btn-secondary" onClick={() => setChanging(true)}>

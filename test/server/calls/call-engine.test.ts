@@ -17,7 +17,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
 function setup(edit: (config: PbxConfig) => PbxConfig = (c) => c) {
   let config = sampleConfig();
   config = upsertEntity(config, 'users', { id: 'u103', name: 'Carol', email: 'c@example.com', extension: '103', passwordHash: 'h', voicemail: false, forwardings: defaultForwardings() });
-  config = upsertEntity(config, 'incomingNumbers', { id: 'n-vm', number: '+33100000199', label: 'Voicemail line', destination: { type: 'voicemail', boxId: 'vm-u101' }, preAnswerMessageId: null, smsCompatible: false, smsEmail: '' });
+  config = upsertEntity(config, 'incomingNumbers', { id: 'n-vm', number: '+33100000199', label: 'Voicemail line', destination: { type: 'voicemail', boxId: 'vm-u101' }, preAnswerMessageId: null, whileRinging: { type: 'ringback' }, smsCompatible: false, smsEmail: '' });
   config = edit(config);
   const media = new FakeMediaPlane();
   const phones = new PhoneRegistry();
@@ -89,6 +89,19 @@ calls('an extension rings every phone of the user; the first answer wins and the
   assert.is(history.records[0]!.answeredByUserId, 'u102');
   assert.equal(history.records[0]!.rangUserIds, ['u102']);
   assert.ok(alice.historyChanges > 0 && bobDesk.historyChanges > 0);
+});
+
+calls('an incoming number with waiting music: its caller hears that music, not ringback, while the phones ring', async () => {
+  const { engine, media, phone } = setup((config) => ({
+    ...config,
+    incomingNumbers: config.incomingNumbers.map((n) => ({ ...n, whileRinging: { type: 'music-on-hold' as const, repeatedMessageId: null, repeatAfterSeconds: 20 } })),
+  }));
+  phone('u101', '101');
+  const caller = phone(null, null);
+  const number = sampleConfig().incomingNumbers.find((n) => n.destination.type === 'user')!;
+  await engine.dial(caller, { to: number.number, offer: OFFER });
+  await settle();
+  assert.is(media.legs[0]!.hearing, 'waiting-music');
 });
 
 calls('an unknown number hears a prompt, then the PBX hangs up; nothing rings', async () => {
