@@ -19,8 +19,11 @@ export type CallTraceEvent =
   | { type: 'ring-ended'; userId: string; outcome: RingOutcome }
   | { type: 'answered'; userId: string }
   | { type: 'play'; item: PlayedItem }
-  /** `played` false: there was nothing to play (an audio message without audio). */
-  | { type: 'play-ended'; item: PlayedItem; played: boolean }
+  /**
+   * `played` false: there was nothing to play (an audio message without audio). `cut`: it did not
+   * play to its end (a key, another sound, the call ended).
+   */
+  | { type: 'play-ended'; item: PlayedItem; played: boolean; cut: boolean }
   | { type: 'digit'; digit: string }
   | { type: 'voicemail-message'; boxId: string; messageId: string; durationMs: number; kept: boolean; ending: string }
   | { type: 'ended'; by: string; reason: EndReason };
@@ -109,15 +112,32 @@ const SAME_DIGIT_MS = 50;
  */
 export function tracedLeg<L extends CallLeg>(leg: L, report: (event: CallTraceEvent) => void): L {
   let lastDigit = { digit: '', at: -Infinity };
+  /** The play in progress: anything else the leg is told to do cuts it. */
+  let playing: { cut: boolean } | null = null;
+  const cutPlaying = () => {
+    if (playing) playing.cut = true;
+  };
   const playItem = async (item: Playable): Promise<boolean> => {
+    cutPlaying();
     const described = describePlayable(item);
+    const current = { cut: false };
+    playing = current;
     report({ type: 'play', item: described });
     const played = await leg.playItem(item);
-    report({ type: 'play-ended', item: described, played });
+    if (playing === current) playing = null;
+    report({ type: 'play-ended', item: described, played, cut: current.cut || leg.closed });
     return played;
   };
   const overrides: Partial<CallLeg> = {
     playItem,
+    hear: (source) => {
+      cutPlaying();
+      leg.hear(source);
+    },
+    close: () => {
+      cutPlaying();
+      leg.close();
+    },
     play: async (prompt) => {
       await playItem({ type: 'prompt', name: prompt });
     },

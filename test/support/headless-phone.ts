@@ -9,6 +9,8 @@ import { RTCPeerConnection, RTCRtpCodecParameters, type RTCRtpTransceiver } from
 import { sineTone } from '../../media/audio/wav.ts';
 import { encodeOpusClip } from '../../media/codec/opus-clip.ts';
 import type { RtpPacketView } from '../../media/rtp/srtp.ts';
+import { telephoneEventPackets } from '../../media/rtp/telephone-event.ts';
+import { isDtmfDigit } from '../../media/dtmf-digit.ts';
 import { RtpChannel } from '../../media/webrtc/rtp-channel.ts';
 import { onlyAesCmSrtp, rememberCertificateFingerprints, speedUpDtlsHandshakes, withoutFallbackStunServer } from '../../media/webrtc/werift-internals.ts';
 import type { CallId, CallState, CallUpdate, ClientToServerEvents, IncomingCall, Result, ServerToClientEvents } from '../../server/signaling/protocol.ts';
@@ -95,6 +97,8 @@ interface ActiveCall {
   transceiver: RTCRtpTransceiver;
   channel: RtpChannel | undefined;
   opusPayloadType: number;
+  /** The answer's telephone-event format, if it has one (RFC 4733 keys). */
+  telephoneEvent: { payloadType: number; clockRate: number } | undefined;
   times: CallTimes;
   ended: boolean;
 }
@@ -116,6 +120,11 @@ export class HeadlessPhone {
   #sender: { timer: NodeJS.Timeout | undefined; stop(): void } | undefined;
   #outgoing = { sequenceNumber: Math.floor(Math.random() * 0x10000), timestamp: Math.floor(Math.random() * 0x7fffffff), frame: 0 };
   #closed = false;
+  /** Key presses waiting to go out, one RFC 4733 packet (or one frame of gap) per 20 ms tick. */
+  #keyQueue: ({ type: 'event'; payload: Uint8Array; first: boolean } | { type: 'gap' } | { type: 'done'; resolve: () => void })[] = [];
+  #eventTimestamp = 0;
+  /** Set while sayOnce() plays: resolved when its last frame has gone out. */
+  #sayingOnce: { resolve: () => void } | undefined;
   /** The current call's id, or the last one's: waitState() still finds it after the call ended. */
   #lastCallId: CallId | undefined;
 
@@ -161,8 +170,36 @@ export class HeadlessPhone {
    */
   say(frames: Uint8Array[]): void {
     if (frames.length === 0) throw new Error('say: no frames');
+    this.#sayingOnce?.resolve();
+    this.#sayingOnce = undefined;
     this.#frames = frames;
     this.#outgoing.frame = 0;
+  }
+
+  /** Says `frames` once, then silence; resolves when the last frame has been sent (or the call ended). */
+  sayOnce(frames: Uint8Array[]): Promise<void> {
+    this.say(frames);
+    return new Promise((resolve) => {
+      this.#sayingOnce = { resolve };
+    });
+  }
+
+  /**
+   * Presses keys as RFC 4733 telephone-events, as a browser's RTCDTMFSender does: each key held
+   * `durationMs`, then `gapMs` of sound before the next. Resolves once the last has been sent.
+   */
+  pressKeys(keys: string, options: { durationMs?: number; gapMs?: number } = {}): Promise<void> {
+    const call = this.#call;
+    if (!call?.telephoneEvent) return Promise.reject(new Error('HeadlessPhone: no call with telephone-event to press keys in'));
+    const durationMs = options.durationMs ?? 100;
+    const gapFrames = Math.max(1, Math.round((options.gapMs ?? 100) / FRAME_MS));
+    for (const key of keys) {
+      if (!isDtmfDigit(key)) return Promise.reject(new Error(`HeadlessPhone: "${key}" is not a key`));
+      const packets = telephoneEventPackets(key, { durationMs, clockRate: call.telephoneEvent.clockRate, packetIntervalMs: FRAME_MS });
+      packets.forEach((packet, index) => this.#keyQueue.push({ type: 'event', payload: packet.payload, first: index === 0 }));
+      for (let i = 0; i < gapFrames; i++) this.#keyQueue.push({ type: 'gap' });
+    }
+    return new Promise((resolve) => this.#keyQueue.push({ type: 'done', resolve }));
   }
 
   get callId(): CallId | undefined {
@@ -307,7 +344,7 @@ export class HeadlessPhone {
 
   #newCall(): ActiveCall {
     const { pc, transceiver } = loopbackPeerConnection();
-    const call: ActiveCall = { callId: undefined, pc, transceiver, channel: undefined, opusPayloadType: OPUS_PAYLOAD_TYPE, times: { started: performance.now() }, ended: false };
+    const call: ActiveCall = { callId: undefined, pc, transceiver, channel: undefined, opusPayloadType: OPUS_PAYLOAD_TYPE, telephoneEvent: undefined, times: { started: performance.now() }, ended: false };
     pc.connectionStateChange.subscribe((state) => {
       if (state === 'connected') this.#onMediaConnected(call);
     });
@@ -325,6 +362,9 @@ export class HeadlessPhone {
   #adoptCodecs(call: ActiveCall): void {
     const opus = call.transceiver.codecs.find((codec) => codec.mimeType.toLowerCase() === 'audio/opus');
     if (opus) call.opusPayloadType = opus.payloadType;
+    const events = call.transceiver.codecs.filter((codec) => codec.mimeType.toLowerCase() === 'audio/telephone-event');
+    const event = events.find((codec) => codec.clockRate === CLOCK_RATE) ?? events[0];
+    if (event) call.telephoneEvent = { payloadType: event.payloadType, clockRate: event.clockRate };
   }
 
   #onMediaConnected(call: ActiveCall): void {
@@ -363,12 +403,30 @@ export class HeadlessPhone {
       // After a long stall, skip ahead rather than bursting what was missed.
       if (performance.now() - due > 10 * FRAME_MS) sent = Math.floor((performance.now() - started) / FRAME_MS);
       const outgoing = this.#outgoing;
-      const frameIndex = outgoing.frame % this.#frames.length;
-      outgoing.frame++;
-      const header = { payloadType: call.opusPayloadType, sequenceNumber: outgoing.sequenceNumber, timestamp: outgoing.timestamp, ssrc, marker: sent === 0 };
-      if (call.channel.send(header, this.#frames[frameIndex]!)) {
-        this.#sent++;
-        this.#options.onSend?.(frameIndex);
+      for (let next = this.#keyQueue[0]; next?.type === 'done'; next = this.#keyQueue[0]) {
+        this.#keyQueue.shift();
+        next.resolve();
+      }
+      const key = this.#keyQueue.shift();
+      if (key?.type === 'event' && call.telephoneEvent) {
+        // Every packet of one press carries the timestamp of the moment the key went down.
+        if (key.first) this.#eventTimestamp = outgoing.timestamp;
+        const header = { payloadType: call.telephoneEvent.payloadType, sequenceNumber: outgoing.sequenceNumber, timestamp: this.#eventTimestamp, ssrc, marker: key.first };
+        call.channel.send(header, key.payload);
+      } else {
+        if (this.#sayingOnce && outgoing.frame >= this.#frames.length) {
+          this.#frames = [silentOpusFrame()];
+          outgoing.frame = 0;
+          this.#sayingOnce.resolve();
+          this.#sayingOnce = undefined;
+        }
+        const frameIndex = outgoing.frame % this.#frames.length;
+        outgoing.frame++;
+        const header = { payloadType: call.opusPayloadType, sequenceNumber: outgoing.sequenceNumber, timestamp: outgoing.timestamp, ssrc, marker: sent === 0 };
+        if (call.channel.send(header, this.#frames[frameIndex]!)) {
+          this.#sent++;
+          this.#options.onSend?.(frameIndex);
+        }
       }
       outgoing.sequenceNumber = (outgoing.sequenceNumber + 1) & 0xffff;
       outgoing.timestamp = (outgoing.timestamp + FRAME_SAMPLES) >>> 0;
@@ -396,6 +454,9 @@ export class HeadlessPhone {
     call.times.ended = performance.now();
     if (this.#sender) this.#sender.stop();
     this.#sender = undefined;
+    this.#sayingOnce?.resolve();
+    this.#sayingOnce = undefined;
+    for (const pending of this.#keyQueue.splice(0)) if (pending.type === 'done') pending.resolve();
     call.channel?.close();
     void call.pc.close().catch(() => {});
     if (this.#call === call) {
@@ -452,6 +513,13 @@ export function loopbackOnly(sdp: string): string {
     .split(/\r?\n/)
     .filter((line) => !line.startsWith('a=candidate:') || line.split(' ')[4] === LOOPBACK)
     .join(eol);
+}
+
+let silentFrame: Uint8Array | undefined;
+/** One 20 ms Opus frame of silence, encoded on first use. */
+function silentOpusFrame(): Uint8Array {
+  silentFrame ??= encodeOpusClip(new Float32Array(FRAME_SAMPLES)).frames[0]!;
+  return silentFrame;
 }
 
 /** 20 ms Opus frames of a sine tone, encoded once (share them between phones). */

@@ -68,6 +68,7 @@ test('a call that rings unanswered and leaves a voicemail: every step, prompt an
   const message = byType('voicemail-message')[0]!;
   assert.equal({ ...message, at: 0, ms: 0 }, { type: 'voicemail-message', boxId: 'vm-u101', messageId: voicemail.messages[0]!.id, durationMs: 4000, kept: true, ending: 'pound', at: 0, ms: 0 });
   assert.equal(byType('digit').map((e) => e.digit), ['#']);
+  assert.equal(byType('play-ended').map((e) => e.cut), [false, false, false], 'each played to its end');
   assert.equal(byType('ended')[0]!.reason, 'hangup');
   assert.ok(trace.events.every((e, i) => i === 0 || e.ms >= trace.events[i - 1]!.ms), 'times grow');
 });
@@ -108,6 +109,16 @@ test('the traced leg stays the media plane\'s leg for everything it does not rep
   leg.pressDigit('5');
   assert.equal(keys, ['5', '5'], 'every listener hears the key');
   assert.is(events.filter((e) => e.type === 'digit').length, 1, 'one press, traced once');
+});
+
+test('a prompt cut by a hang-up is traced as cut', async () => {
+  const leg = new FakeLeg('leg-1');
+  const events: CallTraceEvent[] = [];
+  const traced = tracedLeg(leg, (event) => events.push(event));
+  const playing = traced.play('voicemail-greeting');
+  traced.close();
+  await playing;
+  assert.equal(events.at(-1), { type: 'play-ended', item: { type: 'prompt', name: 'voicemail-greeting' }, played: true, cut: true });
 });
 
 test('steps are summarised without their branches; ended traces beyond the limit are forgotten', () => {
