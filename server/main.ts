@@ -33,6 +33,9 @@ import { encodeUploadedAudioOffThread } from '../media/audio/upload-encoding.ts'
 import { MUSIC_LOUDNESS, renderWaitingLoopOffThread } from '../media/audio/waiting-loop.ts';
 import { AudioMessageClips } from './media-plane/audio-message-clips.ts';
 import { AudioStore } from '../data/audio-store.ts';
+import { TextMessages } from './audio-messages/text-messages.ts';
+import { SpeechThread } from '../media/tts/speech-thread.ts';
+import { voiceCatalogue } from '../media/tts/voice-catalogue.ts';
 import { WebrtcMediaPlane } from './media-plane/webrtc-media-plane.ts';
 import { attachSignaling } from './signaling/signaling-server.ts';
 // --- voicemail storage and e-mail notices ---
@@ -103,6 +106,9 @@ async function main(): Promise<void> {
   const audioMessageClips = new AudioMessageClips(audioStore, logger);
   await audioMessageClips.use(store.production.config);
   store.onProductionChanged((production) => void audioMessageClips.use(production.config));
+  // Text messages: eSpeak on a thread of its own, started when an admin opens the dialog.
+  const speechThread = new SpeechThread();
+  const textMessages = new TextMessages({ voices: voiceCatalogue(speech), speech: speechThread, audio: audioStore });
   const ringback = new LoopTrack(encodeOpusClip(ringbackTone(OPUS_SAMPLE_RATE)));
   // Music on hold and waiting music: the uploaded music (or the built-in one) read once per apply,
   // the incoming numbers' loops with a repeated message rendered once per apply, off this thread.
@@ -180,6 +186,7 @@ async function main(): Promise<void> {
       maxSeconds: MAX_AUDIO_SECONDS,
       encode: encodeUploadedAudioOffThread,
     },
+    textMessages: { textMessages, store, audio: audioStore, warmUp: () => speechThread.start() },
     voicemail: { voicemail, outbox }, // voicemail storage and e-mail notices
     sms: { inbox: smsInbox, secret: env.SMS_WEBHOOK_SECRET, store: smsStore, outbox }, // incoming SMS
   });
@@ -204,6 +211,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     engine.endAll();
     player.close();
+    void speechThread.close();
     voicemailNotices.stop(); // voicemail storage and e-mail notices: an e-mail being sent finishes first
     const outboxClosed = outbox.close();
     void signaling.close();

@@ -33,6 +33,28 @@ export function encodeOpusClip(pcm: Float32Array, options: OpusClipOptions = {})
   return { frames, durationMs: frames.length * OPUS_FRAME_MS };
 }
 
+/**
+ * encodeOpusClip for long audio on a thread that has other work: `pause` is awaited after every
+ * `framesPerSlice` frames (a few milliseconds of encoding), e.g. to give the event loop back.
+ */
+export async function encodeOpusClipInSlices(pcm: Float32Array, options: OpusClipOptions, pause: () => Promise<void>, framesPerSlice = 50): Promise<OpusClip> {
+  const source = options.loudness ? normalizeLoudness(pcm, options.loudness) : pcm;
+  const encoder = new OpusEncoder(options);
+  const frames: Uint8Array[] = [];
+  const frame = new Float32Array(OPUS_FRAME_SAMPLES);
+  try {
+    for (let start = 0; start < source.length; start += OPUS_FRAME_SAMPLES) {
+      frame.fill(0);
+      frame.set(source.subarray(start, start + OPUS_FRAME_SAMPLES));
+      frames.push(encoder.encode(frame));
+      if (frames.length % framesPerSlice === 0) await pause();
+    }
+  } finally {
+    encoder.close();
+  }
+  return { frames, durationMs: frames.length * OPUS_FRAME_MS };
+}
+
 /** Decodes a clip back to 48 kHz mono PCM (previews, exports, tests). */
 export function decodeOpusClip(clip: OpusClip): Float32Array {
   const decoder = new OpusDecoder();

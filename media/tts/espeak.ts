@@ -108,6 +108,18 @@ export class EspeakSynthesizer {
     return this.toSpeechRate.resample(concatFloat32(chunks));
   }
 
+  /** The sounds eSpeak speaks for the text (its phoneme events, in IPA), e.g. to check an accent. */
+  spokenPhonemes(text: string, options: SpeechOptions): string[] {
+    const worker = this.open();
+    this.selectVoice(options.variant ? `${options.voice}+${options.variant}` : options.voice);
+    const phonemes: string[] = [];
+    worker.synthesize(options.markup === 'ssml' ? text : escapeForSsml(text), (_samples, events) => {
+      for (const event of events as { type: string; id?: unknown }[]) if (event.type === 'phoneme' && typeof event.id === 'string') phonemes.push(event.id);
+      return false;
+    });
+    return phonemes;
+  }
+
   /** How eSpeak would pronounce the text in a language: `-x` (alphabet 'espeak') or `--ipa` style. */
   phonemes(text: string, voice: string, alphabet: PhonemeAlphabet = 'ipa'): Phonemes {
     const worker = this.open();

@@ -24,6 +24,8 @@ import { voicemailRoutes, type VoicemailRouteDeps } from './voicemail-routes.ts'
 // --- incoming SMS ---
 import { smsAdminRoutes, smsWebhookRoutes, type SmsAdminDeps, type SmsWebhookDeps } from './sms-routes.ts';
 
+import { textMessageRoutes, type TextMessageRouteDeps } from './text-message-routes.ts';
+
 export interface AppDeps {
   store: ConfigStore;
   callHistory: CallHistory;
@@ -39,6 +41,7 @@ export interface AppDeps {
   status: () => PbxStatus;
   /** Music on hold and audio message uploads. */
   audioUploads: Omit<AudioUploadDeps, 'store'>;
+  textMessages: TextMessageRouteDeps;
   /** Each call's steps, prompts and keys, for admins and the call-flow runner. */
   callTraces: CallTraceReader;
   // --- voicemail messages and e-mail notices ---
@@ -80,6 +83,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/phone', requireSession, phoneRoutes(deps.callHistory));
   api.use('/draft', requireAdmin, audioUploadRoutes({ ...deps.audioUploads, store: deps.store }), draftRoutes(deps.store));
   api.use(requireAdmin, versionRoutes(deps.store), statusRoutes(deps.status), callTraceRoutes(deps.callTraces));
+  api.use(requireAdmin, textMessageRoutes(deps.textMessages)); // audio messages: text to speech, stored audio files
   api.use(notFound);
   app.use('/api', api);
 
