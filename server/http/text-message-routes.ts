@@ -1,6 +1,7 @@
 // Text to speech for audio messages, and the stored audio files (docs/API.md: Audio messages).
 // Admins only: mounted behind requireAdmin.
 import { Router, type Request, type Response } from 'express';
+import { access } from 'node:fs/promises';
 import { z } from 'zod';
 import type { AudioStore } from '../../data/audio-store.ts';
 import type { ConfigStore } from '../../data/config-store.ts';
@@ -89,7 +90,9 @@ export function textMessageRoutes(deps: TextMessageRouteDeps): Router {
   router.put('/draft/audio-messages/:id/text', async (request, response) => {
     const { fileId } = SaveInput.parse(request.body);
     const fields = textMessages.savedFields(fileId);
-    if (!fields) throw new HttpError(409, 'This preview is no longer available: generate it again, then save', { fields: [{ field: 'fileId', message: 'unknown preview' }] });
+    // A preview nobody saved is swept after a while (with every file no version refers to).
+    const stillStored = fields !== null && (await access(deps.audio.pathOf(fileId)).then(() => true, () => false));
+    if (!fields || !stillStored) throw new HttpError(409, 'This preview is no longer available: generate it again, then save', { fields: [{ field: 'fileId', message: 'unknown preview' }] });
     const { id } = request.params;
     const draft = await deps.store.editDraft(adminName(response), expectedRevision(request), (config) => {
       if (!config.audioMessages.some((m) => m.id === id)) throw new HttpError(404, `No audio message with id ${id}`);
