@@ -113,36 +113,49 @@ export class VoicemailStore {
 
   // --- what the call engine uses (VoicemailDeposit) ---
 
-  /** The box holds its maximum of messages (new and heard); a box that does not exist takes none. */
+  /**
+   * The box has no room for another message: new, heard and those being recorded (each holds its
+   * place from the moment it is reserved) reach its maximum; a box that does not exist takes none.
+   */
   isFull(boxId: string): boolean {
     const box = this.#box(boxId);
     if (!box) return true;
-    const { new: fresh, heard } = this.counts(boxId);
-    return fresh + heard >= box.limits.maxMessages;
+    return this.#messages().filter((m) => m.boxId === boxId).length >= box.limits.maxMessages;
   }
 
-  /** Reserves a message: stored as "recording" before its file exists, so a crash can be repaired. */
+  /**
+   * Reserves a place for a message if the box has room, checked and taken in one step: two callers
+   * reaching a box with one free place cannot both get it. Null when the box is full.
+   */
+  reserve(boxId: string, details: MessageDetails): Promise<{ messageId: string; audioPath: string } | null> {
+    return this.#exclusive(async () => (this.isFull(boxId) ? null : this.#begin(boxId, details)));
+  }
+
+  /** Reserves a message whatever the box holds (reserve() is the checked way). */
   begin(boxId: string, details: MessageDetails): Promise<{ messageId: string; audioPath: string }> {
-    return this.#exclusive(async () => {
-      Id.parse(boxId);
-      const message: VoicemailMessage = {
-        id: this.#newId(),
-        boxId,
-        callerName: details.callerName.slice(0, 200),
-        callerNumber: details.callerNumber.slice(0, 64),
-        dialled: details.dialled.slice(0, 64),
-        startedAt: details.startedAt,
-        durationMs: 0,
-        status: 'recording',
-        savedAt: null,
-        heardAt: null,
-        noticeQueuedAt: null,
-        recovered: false,
-      };
-      await mkdir(join(this.directory, boxId), { recursive: true });
-      await this.#write({ messages: [...this.#messages(), message] });
-      return { messageId: message.id, audioPath: this.audioPath(message.id) };
-    });
+    return this.#exclusive(() => this.#begin(boxId, details));
+  }
+
+  /** Stored as "recording" before its file exists, so a crash can be repaired. */
+  async #begin(boxId: string, details: MessageDetails): Promise<{ messageId: string; audioPath: string }> {
+    Id.parse(boxId);
+    const message: VoicemailMessage = {
+      id: this.#newId(),
+      boxId,
+      callerName: details.callerName.slice(0, 200),
+      callerNumber: details.callerNumber.slice(0, 64),
+      dialled: details.dialled.slice(0, 64),
+      startedAt: details.startedAt,
+      durationMs: 0,
+      status: 'recording',
+      savedAt: null,
+      heardAt: null,
+      noticeQueuedAt: null,
+      recovered: false,
+    };
+    await mkdir(join(this.directory, boxId), { recursive: true });
+    await this.#write({ messages: [...this.#messages(), message] });
+    return { messageId: message.id, audioPath: this.audioPath(message.id) };
   }
 
   /** The recording is complete: the message becomes new and "message saved" listeners hear of it. */

@@ -261,22 +261,24 @@ export class CallEngine {
       return this.#end(call, 'pbx', 'unavailable');
     }
     call.caller.endpoint.update({ callId: call.id, state: 'connected', peer: { name: `Voicemail of ${box.name}`, number: call.dialled } });
-    if (this.options.voicemail.isFull(box.id)) {
-      await leg.play('mailbox-full');
-      return this.#end(call, 'pbx', 'unavailable');
-    }
-    const greeted = box.greeting.type === 'audio' && (await leg.playItem({ type: 'audio-message', audioMessageId: box.greeting.audioMessageId }));
-    if (!greeted && !call.ended) await leg.play('voicemail-greeting');
-    if (!call.ended) await leg.playItem({ type: 'beep' });
-    if (call.ended) return;
-
-    const { limits } = box;
-    const { messageId, audioPath } = await this.options.voicemail.begin(box.id, {
+    // The place is taken before the greeting: a second caller to the box's last place hears "full".
+    const reserved = await this.options.voicemail.reserve(box.id, {
       callerName: call.caller.party.name,
       callerNumber: call.caller.party.number,
       dialled: call.dialled,
       startedAt: this.#now().toISOString(),
     });
+    if (!reserved) {
+      await leg.play('mailbox-full');
+      return this.#end(call, 'pbx', 'unavailable');
+    }
+    const { messageId, audioPath } = reserved;
+    const greeted = box.greeting.type === 'audio' && (await leg.playItem({ type: 'audio-message', audioMessageId: box.greeting.audioMessageId }));
+    if (!greeted && !call.ended) await leg.play('voicemail-greeting');
+    if (!call.ended) await leg.playItem({ type: 'beep' });
+    if (call.ended) return this.options.voicemail.discard(messageId);
+
+    const { limits } = box;
     const recording = await leg.record(audioPath, { silenceSeconds: limits.silenceEndSeconds });
     const cleanups: (() => void)[] = [];
     const ending = await new Promise<'hangup' | 'pound' | 'silence' | 'max-length'>((resolve) => {

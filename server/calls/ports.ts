@@ -139,10 +139,11 @@ export interface VoicemailListening {
 
 /** Where the engine leaves voicemail messages; the store writes files and metadata, then notifies. */
 export interface VoicemailDeposit {
-  /** The box holds its maximum number of messages. */
-  isFull(boxId: string): boolean;
-  /** Reserves a message: its metadata is stored as "recording" first, so a crash can be repaired. */
-  begin(boxId: string, details: MessageDetails): Promise<{ messageId: string; audioPath: string }>;
+  /**
+   * Reserves a message if the box has room (checked and taken at once, so two callers cannot both
+   * take its last place); null when it is full. Stored as "recording" first, so a crash can be repaired.
+   */
+  reserve(boxId: string, details: MessageDetails): Promise<{ messageId: string; audioPath: string } | null>;
   /** The recording is complete: the message becomes new, and the box's owner is notified. */
   commit(messageId: string, durationMs: number): Promise<void>;
   /** Too short, or nothing recorded: the message and its file are removed. */

@@ -64,7 +64,7 @@ async function openStore(dir: string, config: () => PbxConfig = () => configWith
 test('the store is what the call engine needs: VoicemailDeposit and VoicemailListening', async () => {
   const { store } = await openStore(await freshDir());
   const engineSide: VoicemailDeposit & VoicemailListening = store;
-  assert.type(engineSide.begin, 'function');
+  assert.type(engineSide.reserve, 'function');
   const older = await store.begin('vm-u101', details('Older', '2026-03-01T10:00:00.000Z'));
   const newer = await store.begin('vm-u101', details('Newer', '2026-03-02T10:00:00.000Z'));
   const heard = await store.begin('vm-u101', details('Heard', '2026-03-03T10:00:00.000Z'));
@@ -171,12 +171,13 @@ test('heard, new again, deleted: counts follow and each change is told once', as
   );
 });
 
-test('isFull counts new and heard against the box limit; a box that does not exist is full', async () => {
+test('isFull counts new, heard and those being recorded against the box limit; a box that does not exist is full', async () => {
   const { store } = await openStore(await freshDir(), () => configWith({ maxMessages: 2 }));
   assert.not.ok(store.isFull('vm-u101'));
   const first = await store.begin('vm-u101', details());
+  assert.not.ok(store.isFull('vm-u101'));
   const second = await store.begin('vm-u101', details());
-  assert.not.ok(store.isFull('vm-u101'), 'recordings in progress do not count');
+  assert.ok(store.isFull('vm-u101'), 'a recording in progress holds its place');
   await store.commit(first.messageId, 2000);
   await store.markHeard(first.messageId);
   await store.commit(second.messageId, 2000);
@@ -185,6 +186,22 @@ test('isFull counts new and heard against the box limit; a box that does not exi
   assert.ok(store.isFull('vm-ghost'));
   await store.remove(first.messageId);
   assert.not.ok(store.isFull('vm-u101'));
+  await store.discard((await store.reserve('vm-u101', details()))!.messageId);
+  assert.not.ok(store.isFull('vm-u101'), 'a discarded recording gives its place back');
+});
+
+test('reserve: two callers at once for the last place of a box: one records, the other is told the box is full', async () => {
+  const { store } = await openStore(await freshDir(), () => configWith({ maxMessages: 2 }));
+  const kept = await store.begin('vm-u101', details('Earlier'));
+  await store.commit(kept.messageId, 2000);
+  const [a, b] = await Promise.all([store.reserve('vm-u101', details('Ann')), store.reserve('vm-u101', details('Ben'))]);
+  assert.equal([a === null, b === null].sort(), [false, true], 'exactly one gets the place');
+  const winner = (a ?? b)!;
+  assert.is(store.get(winner.messageId)!.status, 'recording');
+  assert.is(await store.reserve('vm-u101', details('Cid')), null, 'still full while it records');
+  await store.commit(winner.messageId, 3000);
+  assert.equal(store.counts('vm-u101'), { new: 2, heard: 0 }, 'never more than the box holds');
+  assert.is(await store.reserve('vm-ghost', details()), null, 'a box that does not exist takes none');
 });
 
 test('messages survive a reopen, and a box disabled (Voicemail: No) keeps them', async () => {

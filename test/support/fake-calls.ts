@@ -184,8 +184,9 @@ export class MemoryVoicemail {
   messages: { id: string; boxId: string; status: 'recording' | 'new' | 'heard' | 'deleted' | 'discarded'; durationMs: number; details: MessageDetails }[] = [];
   fullBoxes = new Set<string>();
 
-  isFull(boxId: string): boolean {
-    return this.fullBoxes.has(boxId);
+  async reserve(boxId: string, details: MessageDetails): Promise<{ messageId: string; audioPath: string } | null> {
+    if (this.fullBoxes.has(boxId)) return null;
+    return this.begin(boxId, details);
   }
 
   async begin(boxId: string, details: MessageDetails): Promise<{ messageId: string; audioPath: string }> {

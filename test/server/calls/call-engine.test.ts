@@ -384,14 +384,14 @@ voicemail('forwarding on busy goes to voicemail as a last resort', async () => {
   assert.is(voicemail.messages[0]!.boxId, 'vm-u102');
 });
 
-voicemail('the caller hangs up during the greeting: nothing is recorded', async () => {
+voicemail('the caller hangs up during the greeting: nothing is recorded, the place reserved is given back', async () => {
   const { engine, media, voicemail, phone } = setup();
   const carol = phone('u103', '103');
   const { callId } = await engine.dial(carol, { to: '+33100000199', offer: OFFER });
   engine.hangup(carol, callId);
   await settle();
   assert.is(media.legs[0]!.recordings.length, 0);
-  assert.is(voicemail.messages.length, 0);
+  assert.equal(voicemail.messages.map((m) => m.status), ['discarded']);
 });
 
 voicemail('*97 plays the new messages: 1 repeats, 7 deletes, 9 keeps as heard and goes on', async () => {
