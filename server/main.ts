@@ -41,6 +41,7 @@ import { attachSignaling } from './signaling/signaling-server.ts';
 // --- voicemail storage and e-mail notices ---
 import { VoicemailStore } from '../data/voicemail-store.ts';
 import { Outbox, smtpTransport } from './notifications/outbox.ts';
+import { Mp3Streams } from '../media/codec/mp3-streams.ts';
 import { VoicemailNotices } from './notifications/voicemail-notice.ts';
 // --- incoming SMS ---
 import { SmsStore } from '../data/sms-store.ts';
@@ -77,9 +78,12 @@ async function main(): Promise<void> {
     log: (event, details) => logger.info(details, event),
   });
   const outbox = await Outbox.open(dataDir, { transport: env.SMTP_URL ? smtpTransport(env.SMTP_URL) : null, from: env.MAIL_FROM, logger });
+  // Each recording makes its MP3 as the caller speaks, on a worker thread; its notice finishes it.
+  const mp3Streams = new Mp3Streams({ onError: (error) => logger.error({ err: error }, 'MP3 stream worker failed; MP3s are made from the recordings') });
   const voicemailNotices = new VoicemailNotices({
     store: voicemail,
     outbox,
+    mp3Streams,
     config: () => store.production.config,
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
     logger,
@@ -147,6 +151,7 @@ async function main(): Promise<void> {
       const recording = await readOggOpusFile(path);
       return { frames: recording.packets, durationMs: recording.durationMs };
     },
+    mp3Streams,
   });
   const phones = new PhoneRegistry();
   const callTraces = new CallTraces();

@@ -60,10 +60,22 @@ export interface Mp3FromOggOpus {
   durationMs: number;
 }
 
+export interface OggOpusToMp3Options extends Mp3Options {
+  /**
+   * Where the MP3 ends, in ms of the Ogg stream's time (its granule positions, pre-skip included):
+   * a voicemail message's length when its end was trimmed (trailing silence, the key that ended it).
+   */
+  endMs?: number;
+}
+
 /** Decodes an Ogg Opus file (a voicemail recording) and encodes it as MP3. */
-export async function oggOpusToMp3(oggOpus: Uint8Array, options: Mp3Options = {}): Promise<Mp3FromOggOpus> {
-  const pcm = await decodeOggOpus(readOggOpus(oggOpus));
-  return { mp3: await encodeMp3(pcm, OPUS_SAMPLE_RATE, options), durationMs: (pcm.length / OPUS_SAMPLE_RATE) * 1000 };
+export async function oggOpusToMp3(oggOpus: Uint8Array, options: OggOpusToMp3Options = {}): Promise<Mp3FromOggOpus> {
+  const { endMs, ...mp3Options } = options;
+  const stream = readOggOpus(oggOpus);
+  const decoded = await decodeOggOpus(stream);
+  const end = endMs === undefined ? decoded.length : Math.max(0, Math.round(endMs * (OPUS_SAMPLE_RATE / 1000)) - stream.head.preSkip);
+  const pcm = decoded.subarray(0, Math.min(decoded.length, end));
+  return { mp3: await encodeMp3(pcm, OPUS_SAMPLE_RATE, mp3Options), durationMs: (pcm.length / OPUS_SAMPLE_RATE) * 1000 };
 }
 
 /**
@@ -72,14 +84,9 @@ export async function oggOpusToMp3(oggOpus: Uint8Array, options: Mp3Options = {}
  * unoptimised runs; garbage collection) long enough to be heard on calls in progress.
  * The worker loads the TypeScript sources through tsx, as the server itself does.
  */
-export function oggOpusToMp3OffThread(oggOpus: Uint8Array, options: Mp3Options = {}, timeoutMs = 120_000): Promise<Mp3FromOggOpus> {
+export function oggOpusToMp3OffThread(oggOpus: Uint8Array, options: OggOpusToMp3Options = {}, timeoutMs = 120_000): Promise<Mp3FromOggOpus> {
   return new Promise((resolve, reject) => {
-    const entry = new URL('./mp3-encoder-worker.ts', import.meta.url).href;
-    const tsx = import.meta.resolve('tsx/esm/api');
-    // An eval'd CommonJS bootstrap: a .ts entry cannot be a worker's first module, tsx's loader
-    // has to be registered in the new thread before it is imported.
-    const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
-    const worker = new Worker(bootstrap, { eval: true, workerData: { oggOpus, options } });
+    const worker = startTypeScriptWorker(new URL('./mp3-encoder-worker.ts', import.meta.url), { oggOpus, options });
     let settled = false;
     const finish = (outcome: () => void) => {
       if (settled) return;
@@ -93,6 +100,15 @@ export function oggOpusToMp3OffThread(oggOpus: Uint8Array, options: Mp3Options =
     worker.once('error', (error) => finish(() => reject(error)));
     worker.once('exit', (code) => finish(() => reject(new Error(`the MP3 worker exited with code ${code} and no result`))));
   });
+}
+
+/** A worker thread running a TypeScript module, loaded through tsx as the server itself is. */
+export function startTypeScriptWorker(entry: URL, workerData: unknown): Worker {
+  const tsx = import.meta.resolve('tsx/esm/api');
+  // An eval'd CommonJS bootstrap: a .ts entry cannot be a worker's first module, tsx's loader
+  // has to be registered in the new thread before it is imported.
+  const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData });
 }
 
 /** LAME may reuse its output buffer: keep a copy of what it gave. */

@@ -52,32 +52,48 @@ export class OpusEncoder {
   }
 }
 
+/** Rates libopus decodes to directly (its own resampling, no extra pass). */
+export type OpusDecodeRate = 8000 | 12000 | 16000 | 24000 | 48000;
+
 export class OpusDecoder {
   private decoder: Decoder | undefined;
   private lastPacketSamples = OPUS_FRAME_SAMPLES;
+  readonly sampleRate: OpusDecodeRate;
 
-  constructor() {
-    this.decoder = new Decoder({ channels: 1, sample_rate: OPUS_SAMPLE_RATE });
+  /** Samples come out at `sampleRate` (48 kHz unless told). */
+  constructor(options: { sampleRate?: OpusDecodeRate } = {}) {
+    this.sampleRate = options.sampleRate ?? OPUS_SAMPLE_RATE;
+    this.decoder = new Decoder({ channels: 1, sample_rate: this.sampleRate });
+  }
+
+  /**
+   * One packet as 16-bit samples at the decoder's rate, straight from libopus (no float copy): the
+   * mixer's format, and what follows a caller's sound packet by packet (a recording), where a new
+   * Float32Array each time adds up.
+   */
+  decodePcm16(packet: Uint8Array): Int16Array {
+    if (!this.decoder) throw new Error('OpusDecoder is closed');
+    const samples = opusPacketSamples(packet);
+    if (samples !== undefined) this.lastPacketSamples = samples;
+    return int16View(this.decoder.decode(packet));
+  }
+
+  /** Concealment for one lost packet as 16-bit samples at the decoder's rate (see decodeLost). */
+  decodeLostPcm16(): Int16Array {
+    return float32ToInt16(this.decodeLost());
   }
 
   get closed(): boolean {
     return this.decoder === undefined;
   }
 
-  /** Decodes one packet into as many samples as it carries (960 for the usual 20 ms). */
+  /** Decodes one packet into as many samples as it carries (960 at 48 kHz for the usual 20 ms). */
   decode(packet: Uint8Array): Float32Array {
     if (!this.decoder) throw new Error('OpusDecoder is closed');
+    if (this.sampleRate !== OPUS_SAMPLE_RATE) return int16ToFloat32(this.decodePcm16(packet));
     const samples = opusPacketSamples(packet);
     if (samples !== undefined) this.lastPacketSamples = samples;
     return int16BytesToFloat(this.decoder.decode(packet));
-  }
-
-  /** Decodes one packet to 16-bit PCM (the mixer's format: no float conversion). */
-  decodePcm16(packet: Uint8Array): Int16Array {
-    if (!this.decoder) throw new Error('OpusDecoder is closed');
-    let bytes = this.decoder.decode(packet);
-    if (bytes.byteOffset % 2 !== 0) bytes = bytes.slice();
-    return new Int16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 1);
   }
 
   /** Concealment audio for one lost packet, as long as the last packet received. */
@@ -85,8 +101,10 @@ export class OpusDecoder {
     if (!this.decoder) throw new Error('OpusDecoder is closed');
     // A packet with an empty frame makes libopus run its loss concealment for that frame length.
     const frameSamples = this.lastPacketSamples >= 960 ? 960 : this.lastPacketSamples >= 480 ? 480 : 240;
-    const out = new Float32Array(this.lastPacketSamples);
-    for (let filled = 0; filled < out.length; filled += frameSamples) {
+    // lastPacketSamples counts 48 kHz samples (the packet's own clock).
+    const scale = this.sampleRate / OPUS_SAMPLE_RATE;
+    const out = new Float32Array(this.lastPacketSamples * scale);
+    for (let filled = 0; filled < out.length; filled += frameSamples * scale) {
       out.set(int16BytesToFloat(this.decoder.decode(opusGapPacket(frameSamples))).subarray(0, out.length - filled), filled);
     }
     return out;
@@ -104,7 +122,11 @@ function release(codec: Encoder | Decoder | undefined): void {
   droppable?.drop?.();
 }
 
-function int16BytesToFloat(bytes: Uint8Array): Float32Array {
+function int16View(bytes: Uint8Array): Int16Array {
   if (bytes.byteOffset % 2 !== 0) bytes = bytes.slice();
-  return int16ToFloat32(new Int16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 1));
+  return new Int16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 1);
+}
+
+function int16BytesToFloat(bytes: Uint8Array): Float32Array {
+  return int16ToFloat32(int16View(bytes));
 }

@@ -289,7 +289,9 @@ export class CallEngine {
     });
     for (const cleanup of cleanups) cleanup();
     const result = await recording.stop();
-    const durationMs = ending === 'silence' ? result.durationMs - result.trailingSilenceMs : result.durationMs;
+    // What ended the message is not part of it: the silence waited for, the tone of a # sent as sound.
+    const trimmedMs = ending === 'silence' ? result.trailingSilenceMs : ending === 'pound' ? result.keyToneMs : 0;
+    const durationMs = result.durationMs - trimmedMs;
     const kept = durationMs >= limits.minMessageSeconds * 1000;
     if (kept) await this.options.voicemail.commit(messageId, durationMs);
     else await this.options.voicemail.discard(messageId);

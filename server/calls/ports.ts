@@ -44,6 +44,8 @@ export interface RecordingResult {
   durationMs: number;
   /** How much of the end was silence (the caller stopped talking), in milliseconds. */
   trailingSilenceMs: number;
+  /** How much of the end was the tone of a key pressed as sound (in-band DTMF), in milliseconds. */
+  keyToneMs: number;
 }
 
 /** What a leg's caller says, written to an Ogg Opus file as it arrives (no decoding of the audio kept). */

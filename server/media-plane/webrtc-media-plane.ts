@@ -2,13 +2,14 @@
 // worker thread in the server), prompts and loops from the shared Player, and the other party
 // relayed packet by packet without decoding (a relay per direction, so hold can silence one
 // direction alone; legs and relays both live where the LegFactory keeps them).
+import type { Mp3Streams } from '../../media/codec/mp3-streams.ts';
 import { OpusDecoder } from '../../media/codec/opus.ts';
 import { OpusDtmfListener } from '../../media/dsp/opus-dtmf-listener.ts';
 import type { OpusPacket } from '../../media/webrtc/leg.ts';
 import type { LegFactory, MediaLeg } from '../../media/webrtc/media-leg.ts';
 import type { OpusClip } from '../../media/codec/opus-clip.ts';
 import type { LoopTrack, Player } from '../../media/player/player.ts';
-import { Recorder } from '../../media/recorder/recorder.ts';
+import { Recorder, RECORDER_SOUND_RATE } from '../../media/recorder/recorder.ts';
 import type { ActiveRecording, CallLeg, LegSource, MediaPlane, Playable, PromptName } from '../calls/ports.ts';
 import type { PromptLibrary } from './prompt-library.ts';
 
@@ -30,6 +31,8 @@ export interface WebrtcMediaPlaneOptions {
   audioMessageClip: (audioMessageId: string) => OpusClip | null;
   /** A stored recording (Ogg Opus file) as a clip. */
   recordingClip: (path: string) => Promise<OpusClip>;
+  /** Where recordings make their MP3 as the caller speaks (the voicemail notices finish them). */
+  mp3Streams?: Mp3Streams;
 }
 
 let nextLeg = 1;
@@ -51,6 +54,8 @@ class WebrtcCallLeg implements CallLeg {
    */
   readonly #soundListeners = new Set<SoundListener>();
   #sound: { decoder: OpusDecoder; onRtp: (packet: OpusPacket) => void } | null = null;
+  /** The recording in progress, told about keys heard as sound (their tones may be cut from its end). */
+  #recorder: Recorder | null = null;
   #lastDigit = { digit: '', atMs: -Infinity, inBand: false };
 
   constructor(
@@ -103,8 +108,9 @@ class WebrtcCallLeg implements CallLeg {
   }
 
   async record(path: string, options: { silenceSeconds: number }): Promise<ActiveRecording> {
-    const recorder = await Recorder.toFile(path, { silenceSeconds: options.silenceSeconds, comments: { TITLE: 'Voicemail' } });
+    const recorder = await Recorder.toFile(path, { silenceSeconds: options.silenceSeconds, comments: { TITLE: 'Voicemail' }, mp3Streams: this.options.mp3Streams });
     const stopListening = this.#listenToSound((packet, pcm) => recorder.push(packet.payload, packet.timestamp, pcm));
+    this.#recorder = recorder;
     return {
       onSilence: (listener) => recorder.onSilence(listener),
       get elapsedMs() {
@@ -112,6 +118,7 @@ class WebrtcCallLeg implements CallLeg {
       },
       stop: () => {
         stopListening();
+        if (this.#recorder === recorder) this.#recorder = null;
         return recorder.close();
       },
     };
@@ -183,7 +190,10 @@ class WebrtcCallLeg implements CallLeg {
     if (this.#inBand) return;
     const listener = new OpusDtmfListener();
     const stop = this.#listenToSound((packet, pcm) => {
-      for (const digit of listener.push(packet.payload, pcm)) this.#deliverDigit(digit, true, this.#inBandListeners);
+      for (const key of listener.push(packet.payload, pcm)) {
+        this.#recorder?.keyToneHeard(key.soundingMs);
+        this.#deliverDigit(key.digit, true, this.#inBandListeners);
+      }
     });
     this.#inBand = { listener, stop };
   }
@@ -196,13 +206,13 @@ class WebrtcCallLeg implements CallLeg {
 
   #listenToSound(listener: SoundListener): () => void {
     if (!this.#sound) {
-      const decoder = new OpusDecoder();
+      const decoder = new OpusDecoder({ sampleRate: RECORDER_SOUND_RATE });
       const onRtp = (packet: OpusPacket) => {
-        let pcm: Float32Array;
+        let pcm: Int16Array;
         try {
-          pcm = decoder.decode(packet.payload);
+          pcm = decoder.decodePcm16(packet.payload);
         } catch {
-          pcm = decoder.decodeLost(); // a packet libopus refuses still goes into the recording
+          pcm = decoder.decodeLostPcm16(); // a packet libopus refuses still goes into the recording
         }
         for (const each of [...this.#soundListeners]) each(packet, pcm);
       };
@@ -225,8 +235,11 @@ class WebrtcCallLeg implements CallLeg {
   }
 }
 
-/** A received Opus packet and its sound (48 kHz mono). */
-type SoundListener = (packet: OpusPacket, pcm: Float32Array) => void;
+/**
+ * A received Opus packet and its sound: 16-bit mono at 24 kHz, what the recorder (its MP3) and the
+ * DTMF listener both take; libopus decodes to it directly, with no float copy per packet.
+ */
+type SoundListener = (packet: OpusPacket, pcm: Int16Array) => void;
 
 export class WebrtcMediaPlane implements MediaPlane {
   readonly #openLegs = new Set<MediaLeg>();

@@ -5,7 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Language, PbxConfig, VoicemailBox } from '../../data/schema.ts';
 import type { VoicemailMessage, VoicemailStore } from '../../data/voicemail-store.ts';
-import { oggOpusToMp3OffThread, type Mp3FromOggOpus } from '../../media/codec/mp3-encoder.ts';
+import { oggOpusToMp3OffThread, type Mp3FromOggOpus, type OggOpusToMp3Options } from '../../media/codec/mp3-encoder.ts';
+import type { Mp3Streams } from '../../media/codec/mp3-streams.ts';
 import type { Logger } from '../logger.ts';
 import type { Outbox } from './outbox.ts';
 
@@ -167,8 +168,14 @@ export interface VoicemailNoticesOptions {
   config: () => PbxConfig;
   publicUrl: string;
   logger: Logger;
+  /**
+   * The MP3s made while the messages were recorded (by the recording's path): most of the work is
+   * done when the message is saved. Without one, or when it has none for a message (one recovered
+   * after a restart), the MP3 is made from the Ogg Opus file.
+   */
+  mp3Streams?: Pick<Mp3Streams, 'finish'>;
   /** Ogg Opus to MP3; by default on a worker thread, away from the calls. */
-  toMp3?: (oggOpus: Uint8Array) => Promise<Mp3FromOggOpus>;
+  toMp3?: (oggOpus: Uint8Array, options: OggOpusToMp3Options) => Promise<Mp3FromOggOpus>;
   timeZone?: string;
 }
 
@@ -236,9 +243,15 @@ export class VoicemailNotices {
       return;
     }
     let mp3: Uint8Array | null = null;
+    let made: 'while recorded' | 'from the recording' = 'while recorded';
     try {
-      const ogg = await readFile(store.audioPath(message.id));
-      mp3 = (await (this.options.toMp3 ?? oggOpusToMp3OffThread)(ogg)).mp3;
+      // The message's length, not the file's: a trimmed end (silence, the key that ended it) stays out.
+      const audioPath = store.audioPath(message.id);
+      mp3 = (await this.options.mp3Streams?.finish(audioPath, message.durationMs)) ?? null;
+      if (!mp3) {
+        made = 'from the recording';
+        mp3 = (await (this.options.toMp3 ?? oggOpusToMp3OffThread)(await readFile(audioPath), { endMs: message.durationMs })).mp3;
+      }
     } catch (error) {
       // The notice goes anyway, saying the recording could not be attached: the link still works.
       logger.error({ err: error, messageId }, 'voicemail recording could not be converted to MP3');
@@ -258,6 +271,6 @@ export class VoicemailNotices {
       attachments: mp3 ? [{ filename: composed.attachmentName, contentType: 'audio/mpeg', content: mp3 }] : [],
     });
     await store.markNoticeQueued(message.id);
-    logger.info({ messageId, boxId: box.id, to: box.email, notice: noticeId }, 'voicemail notice queued');
+    logger.info({ messageId, boxId: box.id, to: box.email, notice: noticeId, mp3: mp3 ? made : 'none' }, 'voicemail notice queued');
   }
 }

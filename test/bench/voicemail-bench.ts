@@ -23,7 +23,9 @@
 //      (/proc/PID/stat, every thread: the file writes on libuv's pool included) is read over
 //      --window seconds (15), then all hang up (so each talked ~window + ramp seconds after its
 //      beep). Per received packet = CPU / packets the callers sent in the window (loopback: none
-//      lost; each is received, written to the Ogg file and decoded for silence and in-band DTMF).
+//      lost; each is received, written to the Ogg file and decoded for silence and in-band DTMF;
+//      past the MP3 streams' backlog, 10 s into a message, its sound is also encoded to MP3 on the
+//      MP3 worker thread, which the figure includes).
 //      The callers say eSpeak speech through the PBX's Opus encoder (32 kb/s, hybrid mode, as a
 //      browser sends speech): what the server decodes costs what a real caller's would.
 //    - relaying: the headless phones of `npm run bench` (test/bench/phones.ts, --clients child
@@ -71,6 +73,8 @@ interface NoticeRun {
   durationMs: number;
   ending: string;
   mp3Bytes: number;
+  /** How the server made the MP3 (its log): 'while recorded', or 'from the recording' (the fallback). */
+  mp3Made: string;
 }
 
 interface CpuResult {
@@ -330,6 +334,7 @@ async function hangupToNotice(server: RunningServer, pbx: BenchPbx, frames: Uint
       durationMs: Number(saved.durationMs),
       ending: String(saved.ending),
       mp3Bytes,
+      mp3Made: String(queued.mp3 ?? 'from the recording'),
     };
   } finally {
     await caller.close();
@@ -474,7 +479,7 @@ function table(notices: NoticeRun[], options: Options, recording: RecordingOutco
     rows.push(
       `| hang-up → notice with its MP3 in the outbox, ${options.messageSeconds} s message (${notices.length} runs) | ${notices.map((n) => n.hangupToNoticeMs.toFixed(0)).join(' / ')} ms, worst ${worst.toFixed(0)} ms | ≤ 1000 ms${worst <= 1000 ? '' : ' (missed)'} |`,
       `| of which hang-up → message saved (server log) | ${notices.map((n) => n.hangupToSavedMs.toFixed(0)).join(' / ')} ms | |`,
-      `| of which saved → notice queued (MP3 on a worker, server log) | ${notices.map((n) => (n.hangupToQueuedLogMs - n.hangupToSavedMs).toFixed(0)).join(' / ')} ms | |`,
+      `| of which saved → notice queued (the MP3's last seconds, server log) | ${notices.map((n) => (n.hangupToQueuedLogMs - n.hangupToSavedMs).toFixed(0)).join(' / ')} ms | |`,
     );
   }
   if (recording) {
@@ -553,7 +558,7 @@ async function main(): Promise<void> {
         notices.push(result);
         log(
           `  notice ${run}: ${result.hangupToNoticeMs.toFixed(0)} ms from hang-up to the notice in the outbox (saved after ${result.hangupToSavedMs} ms, ` +
-            `queued logged after ${result.hangupToQueuedLogMs} ms); message ${(result.durationMs / 1000).toFixed(1)} s ended by ${result.ending}, MP3 ${(result.mp3Bytes / 1024).toFixed(0)} kB`,
+            `queued logged after ${result.hangupToQueuedLogMs} ms); message ${(result.durationMs / 1000).toFixed(1)} s ended by ${result.ending}, MP3 ${(result.mp3Bytes / 1024).toFixed(0)} kB made ${result.mp3Made}`,
         );
       }
     }

@@ -20,6 +20,8 @@ export class FakeRecording implements ActiveRecording {
   elapsedMs = 0;
   /** Ms of silence at the end so far. */
   trailingSilenceMs = 0;
+  /** Ms at the end that are a key's tone (a key pressed as sound). */
+  keyToneMs = 0;
   stopped = false;
   #silenceListeners: (() => void)[] = [];
 
@@ -46,7 +48,7 @@ export class FakeRecording implements ActiveRecording {
 
   async stop(): Promise<RecordingResult> {
     this.stopped = true;
-    return { durationMs: this.elapsedMs, trailingSilenceMs: this.trailingSilenceMs };
+    return { durationMs: this.elapsedMs, trailingSilenceMs: this.trailingSilenceMs, keyToneMs: this.keyToneMs };
   }
 }
 

@@ -302,6 +302,24 @@ voicemail('# ends the message and the PBX says it was saved', async () => {
   await waitFor(() => carol.lastUpdate()?.state === 'ended', 'the PBX hung up');
   assert.ok(media.legs[0]!.heard.includes('prompt:message-saved'));
   assert.is(voicemail.messages[0]!.status, 'new');
+  assert.is(voicemail.messages[0]!.durationMs, 3000);
+  assert.equal(carol.lastUpdate(), { callId, state: 'ended', reason: 'hangup' });
+});
+
+voicemail('# pressed as sound ends the message, and its tone is not kept', async () => {
+  const { engine, media, voicemail, phone } = setup();
+  const carol = phone('u103', '103');
+  const { callId } = await engine.dial(carol, { to: '+33100000199', offer: OFFER });
+  await waitFor(() => media.legs[0]!.recordings.length === 1, 'the recording started');
+  const recording = media.legs[0]!.recordings[0]!;
+  recording.speak(3000);
+  // The tone sounded 150 ms, what the recording reports as the key's tone at its end.
+  recording.speak(150);
+  recording.keyToneMs = 150;
+  media.legs[0]!.pressDigit('#');
+  await waitFor(() => voicemail.messages[0]?.status === 'new', 'the message was committed');
+  assert.is(voicemail.messages[0]!.durationMs, 3000, 'the tone trimmed');
+  await waitFor(() => carol.lastUpdate()?.state === 'ended', 'the PBX hung up');
   assert.equal(carol.lastUpdate(), { callId, state: 'ended', reason: 'hangup' });
 });
 

@@ -10,6 +10,7 @@ import * as assert from 'uvu/assert';
 import { DEFAULT_VOICEMAIL_LIMITS, type VoicemailLimits } from '../../../data/schema.ts';
 import { encodeOpusClip } from '../../../media/codec/opus-clip.ts';
 import { OPUS_SAMPLE_RATE, OpusDecoder } from '../../../media/codec/opus.ts';
+import { DtmfDetector } from '../../../media/dsp/dtmf-detector.ts';
 import { dtmfTone } from '../../../media/dsp/dtmf-tone.ts';
 import type { DtmfDigit } from '../../../media/dtmf-digit.ts';
 import type { ApiClient } from '../../support/api-client.ts';
@@ -394,10 +395,15 @@ test('# ends the message: the PBX says it is saved and hangs up; 3 s kept', asyn
   assert.ok(caller.ear.soundMs(afterKey) >= 1500, `${caller.ear.soundMs(afterKey)} ms of prompt after #`);
   assert.is(caller.ear.toneMs(VOICE_HZ), 0, 'the PBX does not echo the caller');
   const [message] = await poll('the message', () => messages(box.id), (list) => list.length > 0);
-  assertLength(message!.durationMs, 3000, 'message length (the key included)');
+  assertLength(message!.durationMs, 3000, "message length (the key's tone left out)");
   const { ending, kept } = await engineEnding(box.id);
   assert.is(ending, 'pound');
   assert.ok(kept);
+  // The e-mail's recording ends with the caller's voice, not with the key's tone.
+  const notice = await poll('its notice', notices, (list) => list.some((n) => n.subjectId === message!.id), 20_000).then((list) => list.find((n) => n.subjectId === message!.id)!);
+  const mp3 = await ffmpegDecode(await download(notice.attachments[0]!.url));
+  assert.equal(new DtmfDetector({ sampleRate: OPUS_SAMPLE_RATE }).push(mp3).map((d) => d.digit), [], 'no # in the MP3');
+  assert.ok(Math.abs(describe(mp3.subarray(mp3.length - OPUS_SAMPLE_RATE)).hz - VOICE_HZ) <= 10, 'its last second is the voice');
   note(`message ${message!.durationMs} ms; ${caller.ear.soundMs(afterKey)} ms of prompt after #`);
 });
 

@@ -11,6 +11,11 @@ import type { Language, PbxConfig } from '../../../data/schema.ts';
 import { VoicemailStore, type VoicemailMessage } from '../../../data/voicemail-store.ts';
 import { sineTone } from '../../../media/audio/wav.ts';
 import { readMp3FrameHeader } from '../../../media/codec/mp3-info-tag.ts';
+import { Mp3Streams } from '../../../media/codec/mp3-streams.ts';
+import { Recorder } from '../../../media/recorder/recorder.ts';
+import { encodeOpusClip } from '../../../media/codec/opus-clip.ts';
+import { concatFloat32 } from '../../../media/dsp/samples.ts';
+import { readFile } from 'node:fs/promises';
 import { OPUS_FRAME_SAMPLES, OpusEncoder } from '../../../media/codec/opus.ts';
 import { OggOpusWriter } from '../../../media/rtp/ogg-opus-writer.ts';
 import { Outbox, smtpTransport } from '../../../server/notifications/outbox.ts';
@@ -192,6 +197,63 @@ test('the recording cannot be converted: the notice goes without it, saying so',
   assert.ok(notice!.text.includes('The recording could not be attached.'));
   notices.stop();
   await outbox.close();
+});
+
+/** Seconds of audio in an MP3 (mpg123). */
+async function mp3Seconds(mp3: Uint8Array): Promise<number> {
+  const decoder = new MPEGDecoder();
+  await decoder.ready;
+  const decoded = decoder.decode(mp3);
+  decoder.free();
+  return decoded.samplesDecoded / decoded.sampleRate;
+}
+
+test('the MP3 made while the message was recorded is the one attached; a trimmed end stays out of it either way', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'switchboard-notice-'));
+  dirs.push(dir);
+  const config = sampleConfig();
+  const store = await VoicemailStore.open(dir, { config: () => config });
+  const outbox = await Outbox.open(dir, { transport: null, from: 'pbx@localhost', logger });
+  const streams = new Mp3Streams({ backlogSeconds: 1 });
+  const made: boolean[] = [];
+  const mp3Streams = {
+    finish: async (path: string, endMs: number) => {
+      const mp3 = await streams.finish(path, endMs);
+      made.push(mp3 !== undefined);
+      return mp3;
+    },
+  };
+  const notices = new VoicemailNotices({ store, outbox, config: () => config, publicUrl: 'http://localhost:8080', logger, mp3Streams });
+  const attached = async (messageId: string) => {
+    const notice = outbox.list().find((n) => n.subjectId === messageId)!;
+    return new Uint8Array(await readFile(outbox.attachmentPath(notice.id, 0).path));
+  };
+  try {
+    notices.start();
+    // 3 s of speech-like sound, then 4 s of silence the message ends on (trimmed from it).
+    const { messageId, audioPath } = await store.begin('vm-u101', { callerName: 'Ann', callerNumber: '102', dialled: '101', startedAt: new Date().toISOString() });
+    const recorder = await Recorder.toFile(audioPath, { silenceSeconds: 10, mp3Streams: streams });
+    encodeOpusClip(concatFloat32([sineTone(600, 3, 48000, 0.3), new Float32Array(48000 * 4)])).frames.forEach((frame, i) => recorder.push(frame, i * 960));
+    const result = await recorder.close();
+    await store.commit(messageId, result.durationMs - result.trailingSilenceMs);
+    await notices.idle();
+    assert.equal(made, [true], 'made while recorded');
+    const seconds = await mp3Seconds(await attached(messageId));
+    assert.ok(Math.abs(seconds - 3) < 0.1, `the streamed MP3 lasts ${seconds} s, the message 3 s`);
+
+    // A message recovered after a restart has no stream: its MP3 comes from the file, cut the same way.
+    const recovered = await store.begin('vm-u101', { callerName: 'Ben', callerNumber: '103', dialled: '101', startedAt: new Date().toISOString() });
+    await recordTone(recovered.audioPath, 5, 500);
+    await store.commit(recovered.messageId, 2000);
+    await notices.idle();
+    assert.equal(made, [true, false]);
+    const fromFile = await mp3Seconds(await attached(recovered.messageId));
+    assert.ok(Math.abs(fromFile - 2) < 0.1, `the MP3 from the file lasts ${fromFile} s, the message 2 s`);
+  } finally {
+    notices.stop();
+    await outbox.close();
+    await streams.close();
+  }
 });
 
 test.run();
