@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { trimRecordingEnd } from '../media/recorder/trim-recording.ts';
 import { OggOpusError, repairOggOpus } from '../media/rtp/ogg-opus-reader.ts';
 import { JsonDocument } from './json-document.ts';
 import { DEFAULT_VOICEMAIL_LIMITS, Id, type PbxConfig, type VoicemailBox } from './schema.ts';
@@ -158,8 +159,18 @@ export class VoicemailStore {
     return { messageId: message.id, audioPath: this.audioPath(message.id) };
   }
 
-  /** The recording is complete: the message becomes new and "message saved" listeners hear of it. */
+  /**
+   * The recording is complete: its file is cut to `durationMs` (what ended the message, silence or
+   * a key's tone, is not kept), the message becomes new and "message saved" listeners hear of it.
+   */
   async commit(messageId: string, durationMs: number, recovered = false): Promise<void> {
+    if (this.get(messageId)?.status === 'recording') {
+      // Before the commit: a stop in between leaves the message "recording", repaired whole at start-up.
+      await trimRecordingEnd(this.audioPath(messageId), durationMs).catch((error: unknown) => {
+        const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+        if (!missing) this.#log('voicemail recording not trimmed', { messageId, error: error instanceof Error ? error.message : String(error) });
+      });
+    }
     const saved = await this.#exclusive(async () => {
       const message = this.#find(messageId);
       if (message.status !== 'recording') return null; // committed already: once only
@@ -300,11 +311,11 @@ export class VoicemailStore {
       }
       this.#log('voicemail recovered', { messageId: message.id, boxId: message.boxId, durationMs, kept: durationMs > 0 && durationMs >= minimumMs });
     }
-    // A repair interrupted in its turn leaves its temporary file.
+    // A repair or a trim interrupted in its turn leaves its temporary file.
     for (const box of await readdir(this.directory, { withFileTypes: true })) {
       if (!box.isDirectory()) continue;
       for (const name of await readdir(join(this.directory, box.name))) {
-        if (name.endsWith('.repair')) await rm(join(this.directory, box.name, name), { force: true });
+        if (name.endsWith('.repair') || name.endsWith('.trim')) await rm(join(this.directory, box.name, name), { force: true });
       }
     }
     return report;

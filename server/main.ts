@@ -79,7 +79,10 @@ async function main(): Promise<void> {
   });
   const outbox = await Outbox.open(dataDir, { transport: env.SMTP_URL ? smtpTransport(env.SMTP_URL) : null, from: env.MAIL_FROM, logger });
   // Each recording makes its MP3 as the caller speaks, on a worker thread; its notice finishes it.
-  const mp3Streams = new Mp3Streams({ onError: (error) => logger.error({ err: error }, 'MP3 stream worker failed; MP3s are made from the recordings') });
+  const mp3Streams = new Mp3Streams({
+    onStart: (thread) => logger.info(thread, 'MP3 stream worker started'),
+    onError: (error) => logger.error({ err: error }, 'MP3 stream worker failed; MP3s are made from the recordings'),
+  });
   const voicemailNotices = new VoicemailNotices({
     store: voicemail,
     outbox,

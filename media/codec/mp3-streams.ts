@@ -11,7 +11,10 @@ export type Mp3StreamRequest =
   | { type: 'finish'; id: number; endSample: number }
   | { type: 'abandon'; id: number };
 
-export type Mp3StreamReply = { type: 'finished'; id: number; mp3: Uint8Array } | { type: 'failed'; id: number; error: string };
+export type Mp3StreamReply =
+  | { type: 'started'; tid: number | undefined }
+  | { type: 'finished'; id: number; mp3: Uint8Array }
+  | { type: 'failed'; id: number; error: string };
 
 export interface Mp3StreamsOptions {
   /**
@@ -24,6 +27,8 @@ export interface Mp3StreamsOptions {
   unclaimedMs?: number;
   /** Told when the worker fails (the MP3s then come from the recordings). */
   onError?: (error: unknown) => void;
+  /** Told when the worker has started: its thread ids (tid: the kernel's, on Linux; for top -H, /proc). */
+  onStart?: (thread: { threadId: number; tid: number | undefined }) => void;
 }
 
 /** Samples sent to the worker at a time: half a second at 24 kHz. */
@@ -58,6 +63,7 @@ export class Mp3Streams {
   readonly #backlogSamples: number;
   readonly #unclaimedMs: number;
   readonly #onError: (error: unknown) => void;
+  readonly #onStart: (thread: { threadId: number; tid: number | undefined }) => void;
   readonly #streams = new Map<string, OpenStream>();
   readonly #finishing = new Map<number, (mp3: Uint8Array | undefined) => void>();
   #worker: Worker | undefined;
@@ -68,6 +74,7 @@ export class Mp3Streams {
     this.#backlogSamples = Math.round((options.backlogSeconds ?? 10) * this.sampleRate);
     this.#unclaimedMs = options.unclaimedMs ?? 300_000;
     this.#onError = options.onError ?? (() => undefined);
+    this.#onStart = options.onStart ?? (() => undefined);
   }
 
   /**
@@ -166,6 +173,7 @@ export class Mp3Streams {
     });
     worker.unref();
     worker.on('message', (reply: Mp3StreamReply) => {
+      if (reply.type === 'started') return this.#onStart({ threadId: worker.threadId, tid: reply.tid });
       const resolve = this.#finishing.get(reply.id);
       this.#finishing.delete(reply.id);
       resolve?.(reply.type === 'finished' ? new Uint8Array(reply.mp3) : undefined);

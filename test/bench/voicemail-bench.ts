@@ -92,6 +92,8 @@ interface CpuResult {
   /** Server RSS at the end of the window. */
   rssMb: number;
   idleCpuPercent: number;
+  /** Recording only: the MP3 stream worker's share of serverCpuPercent (its thread, /proc/PID/task/TID). */
+  mp3CpuPercent?: number;
 }
 
 interface ProbeReport {
@@ -141,9 +143,9 @@ function parseOptions(argv: string[]): Options {
 
 // --- the server from outside ---
 
-/** CPU seconds in user space and in the kernel (every thread) of a process so far. */
-async function processCpuSeconds(pid: number): Promise<{ user: number; system: number }> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+/** CPU seconds in user space and in the kernel (every thread) of a process so far; of one thread with `tid`. */
+async function processCpuSeconds(pid: number, tid?: number): Promise<{ user: number; system: number }> {
+  const stat = await readFile(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // Fields 14 (utime) and 15 (stime) of proc(5), counted here from the state field (3).
   return { user: Number(fields[11]) / CLOCK_TICKS_PER_SECOND, system: Number(fields[12]) / CLOCK_TICKS_PER_SECOND };
@@ -373,7 +375,13 @@ async function recordingCpu(server: RunningServer, pbx: BenchPbx, frames: Uint8A
     await sleep(1000);
     for (const caller of callers) caller.resetCounters();
     await readProbe(server);
+    // The server logs its MP3 stream worker's thread id when the first recording starts it.
+    const mp3Tid = serverLog(server, 'MP3 stream worker started').at(-1)?.tid as number | undefined;
+    const mp3Before = mp3Tid === undefined ? undefined : await processCpuSeconds(pid, mp3Tid).catch(() => undefined);
     const window = await cpuOver(pid, options.windowSeconds);
+    const mp3After = mp3Tid === undefined ? undefined : await processCpuSeconds(pid, mp3Tid).catch(() => undefined);
+    const mp3CpuPercent =
+      mp3Before && mp3After ? ((mp3After.user + mp3After.system - mp3Before.user - mp3Before.system) / window.elapsed) * 100 : undefined;
     const probe = await readProbe(server);
     const rss = await residentBytes(pid);
     const sent = callers.reduce((sum, caller) => sum + caller.counters().sent, 0);
@@ -399,6 +407,7 @@ async function recordingCpu(server: RunningServer, pbx: BenchPbx, frames: Uint8A
         loopMaxMs: probe.eventLoop.maxMs,
         rssMb: rss / 1024 / 1024,
         idleCpuPercent: idle.percent,
+        mp3CpuPercent,
       },
       kept: kept.length,
       allNoticesMs,
@@ -468,7 +477,8 @@ function describeCpu(r: CpuResult): string {
   return (
     `${r.calls} calls ${r.what} (${r.legs} legs, ${r.callsUp} up): server ${r.serverCpuPercent.toFixed(1)}% of a core (kernel ${r.kernelCpuPercent.toFixed(1)}%), ` +
     `${Math.round(r.packetsPerSecond)} ${unit} packets/s, ${r.cpuPerPacketUs.toFixed(1)} µs per ${unit} packet; loop max ${r.loopMaxMs.toFixed(1)} ms; ` +
-    `RSS ${r.rssMb.toFixed(0)} MB; idle before ${r.idleCpuPercent.toFixed(1)}%`
+    `RSS ${r.rssMb.toFixed(0)} MB; idle before ${r.idleCpuPercent.toFixed(1)}%` +
+    (r.mp3CpuPercent === undefined ? '' : `; of which the MP3 stream worker ${r.mp3CpuPercent.toFixed(1)}%`)
   );
 }
 
@@ -487,6 +497,12 @@ function table(notices: NoticeRun[], options: Options, recording: RecordingOutco
     rows.push(
       `| ${r.calls} calls recording (${r.legs} legs): server CPU | ${r.serverCpuPercent.toFixed(1)}% of a core, ${r.cpuPerPacketUs.toFixed(1)} µs per received packet (${Math.round(r.packetsPerSecond)}/s) | |`,
     );
+    if (r.mp3CpuPercent !== undefined) {
+      rows.push(
+        `| … of which the MP3 stream worker (MP3s made as the callers speak) | ${r.mp3CpuPercent.toFixed(1)}% of a core | |`,
+        `| … the rest (receive, decode, silence and DTMF checks, Ogg file) | ${(r.serverCpuPercent - r.mp3CpuPercent).toFixed(1)}% of a core | |`,
+      );
+    }
   }
   for (const r of relaying) {
     rows.push(
@@ -496,8 +512,10 @@ function table(notices: NoticeRun[], options: Options, recording: RecordingOutco
   const sameCalls = relaying.find((r) => r.calls === recording?.cpu.calls);
   if (recording && sameCalls) {
     const ratio = recording.cpu.serverCpuPercent / sameCalls.serverCpuPercent;
+    const withoutMp3 = (recording.cpu.serverCpuPercent - (recording.cpu.mp3CpuPercent ?? 0)) / sameCalls.serverCpuPercent;
     rows.push(
       `| recording ÷ relaying, ${sameCalls.calls} calls each (whole calls) | ${ratio.toFixed(2)} | ≤ 1${ratio <= 1 ? '' : ' (missed)'} |`,
+      `| … the same without the MP3 stream worker | ${withoutMp3.toFixed(2)} | |`,
       `| recording ÷ relaying, per packet (received ÷ relayed) | ${(recording.cpu.cpuPerPacketUs / sameCalls.cpuPerPacketUs).toFixed(2)} | |`,
     );
   }

@@ -116,6 +116,19 @@ test('begin: stored as "recording" before the file exists; commit: new, announce
   assert.is(store.audioPath(messageId), audioPath);
 });
 
+test('commit cuts the recording to the message: what ended it (silence, a key) is not in the file', async () => {
+  const { store } = await openStore(await freshDir());
+  const { messageId, audioPath } = await store.begin('vm-u101', details());
+  await record(audioPath, 5);
+  await store.commit(messageId, 3200);
+  const file = await readOggOpusFile(audioPath);
+  assert.is(file.endGranule, 3200 * 48);
+  assert.ok(file.endOfStream);
+  assert.is(store.get(messageId)!.durationMs, 3200);
+  await store.commit(messageId, 1000);
+  assert.is((await readOggOpusFile(audioPath)).endGranule, 3200 * 48, 'committed once: a second commit cuts nothing');
+});
+
 test('discard removes the details and the file, and changes no count', async () => {
   const { store, changed, saved } = await openStore(await freshDir());
   const { messageId, audioPath } = await store.begin('vm-u101', details());

@@ -422,6 +422,9 @@ test('silence ends the message (silenceEndSeconds 3): the PBX hangs up, the trai
   assertLength(message!.durationMs, 3000, 'message length, silence trimmed');
   const { ending, durationMs } = await engineEnding(box.id);
   assert.is(ending, 'silence');
+  // The file too: the softphone and *97 play the message without the silence that ended it.
+  const audio = describe(await ffmpegDecode(await download(message!.audioUrl)));
+  assertLength(audio.ms, message!.durationMs, 'the recording, silence cut', 100);
   note(`prompt ${Math.round(promptAt! - talkAt)} ms after the talk began; message ${durationMs} ms`);
 });
 
