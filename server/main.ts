@@ -47,6 +47,9 @@ import { VoicemailNotices } from './notifications/voicemail-notice.ts';
 import { SmsStore } from '../data/sms-store.ts';
 import { SmsNotices } from './notifications/sms-notice.ts';
 import { SmsInbox } from './sms/sms-inbox.ts';
+// --- recording audio messages (by phone, in the browser) ---
+import { AudioMessageRecordingStore } from '../data/audio-message-recordings.ts';
+import { MessageRecordingCalls } from './calls/message-recording-calls.ts';
 
 const FIFTEEN_MINUTES = 15 * 60_000;
 /** Longest uploaded audio (music on hold, messages): 10 minutes decode to 115 MB of samples while encoded. */
@@ -169,6 +172,16 @@ async function main(): Promise<void> {
     publicLimits: { total: env.PUBLIC_CALLS_MAX, perAddress: env.PUBLIC_CALLS_PER_ADDRESS },
   });
 
+  // --- recording audio messages: the PBX calls an extension, or the browser uploads ---
+  const messageRecordings = await AudioMessageRecordingStore.open(dataDir, audioStore, store);
+  const messageRecordingCalls = new MessageRecordingCalls({
+    engine,
+    production: () => store.production.config,
+    draft: () => store.draft.config,
+    recordings: messageRecordings,
+    logger,
+  });
+
   const app = createApp({
     store,
     callHistory,
@@ -197,6 +210,7 @@ async function main(): Promise<void> {
     textMessages: { textMessages, store, audio: audioStore, warmUp: () => speechThread.start() },
     voicemail: { voicemail, outbox }, // voicemail storage and e-mail notices
     sms: { inbox: smsInbox, secret: env.SMS_WEBHOOK_SECRET, store: smsStore, outbox }, // incoming SMS
+    messageRecording: { calls: messageRecordingCalls, recordings: messageRecordings },
   });
   // The message-waiting indicator: every phone of a box's owner hears of a change at once.
   voicemail.onChanged((boxId) => {

@@ -8,6 +8,7 @@ import type { AnswerRequest, CallId, DialRequest, EndReason, Party } from '../si
 import { Call, type Role, type Side } from './call.ts';
 import { noTrace, summarizeStep, tracedLeg, type CallTraceEvent, type CallTraceSink } from './call-trace.ts';
 import { planDestination, planNotInService, planPreAnswer, planVoicemailAccess, resolveDialled, VOICEMAIL_ACCESS_CODE, type RingOutcome, type Step } from './flow.ts';
+import { pbxSide, type OriginateRequest, type Origination, type PbxService } from './pbx-call.ts';
 import type { PhoneRegistry } from './phone-registry.ts';
 import type { CallHistorySink, CallLeg, LegSource, MediaPlane, PhoneEndpoint, PromptName, VoicemailDeposit, VoicemailListening } from './ports.ts';
 
@@ -125,8 +126,11 @@ export class CallEngine {
     this.#traceEvent(call, { type: 'answered', userId: ringing.userId });
     media.leg.onLost((reason) => this.#end(call, 'callee', endReasonForLostMedia(reason)));
     ringing.finish('answered');
-    this.#relayDigits(call);
-    this.#connectMedia(call);
+    if (call.service) this.#serve(call, call.service);
+    else {
+      this.#relayDigits(call);
+      this.#connectMedia(call);
+    }
     this.#sendState(call);
     this.options.logger.info({ callId: call.id, answeredBy: ringing.userId }, 'call answered');
     return { answer: media.answer };
@@ -154,10 +158,34 @@ export class CallEngine {
     const role = call?.roleOf(endpoint);
     if (!call || !role) throw new CallRefused('No such call on this phone');
     if (!call.connected) throw new CallRefused('Only a connected call can be put on hold');
+    if (call.service) throw new CallRefused('A call from the PBX itself cannot be put on hold');
     if (hold) call.held.add(role);
     else call.held.delete(role);
     this.#connectMedia(call);
     this.#sendState(call);
+  }
+
+  /**
+   * The PBX calls a user: the user's phones ring as for any call, with `from` as the caller; once
+   * one answers, the service runs on its leg, and the PBX hangs up when the service is done.
+   */
+  async originate(request: OriginateRequest): Promise<Origination> {
+    const call = new Call(`c-${randomUUID()}`, pbxSide(request.from), request.dialled, this.#now());
+    call.service = request.service;
+    const outcome = this.#ring(call, request.userId, request.ringSeconds);
+    if (!call.ringing) {
+      const refused = await outcome;
+      return { rang: false, outcome: refused === 'busy' ? 'busy' : 'unavailable' };
+    }
+    this.#calls.set(call.id, call);
+    this.#trace.begin(call.id, call.startedAt);
+    this.#traceEvent(call, { type: 'dialled', to: request.dialled, from: request.from });
+    this.options.logger.info({ callId: call.id, to: request.dialled }, 'the PBX calls a user');
+    void outcome.then((result) => {
+      if (result !== 'answered') this.#end(call, 'pbx', result === 'busy' ? 'rejected' : 'no-answer');
+    });
+    const ended = new Promise<EndReason>((resolve) => call.onEnded(() => resolve(call.endReason ?? 'hangup')));
+    return { rang: true, callId: call.id, outcome, ended, hangUp: () => this.#end(call, 'pbx', 'hangup') };
   }
 
   /** A phone disconnected (tab closed, network gone): its calls end, it stops ringing. */
@@ -360,6 +388,23 @@ export class CallEngine {
         if (!settled) cancelTimer = this.#startTimer(() => finish(null), KEY_WAIT_SECONDS * 1000);
       });
     });
+  }
+
+  /** Runs a PBX-placed call's service on the answered leg; the PBX hangs up when it is done. */
+  #serve(call: Call, service: PbxService): void {
+    // The menu's prompts and keys go into the call's trace, as a caller's would.
+    const leg = tracedLeg(call.callee!.leg, (event) => this.#trace.record(call.id, event));
+    const startTimer = this.#startTimer;
+    void service({
+      leg,
+      get ended() {
+        return call.ended;
+      },
+      onEnded: (listener) => call.onEnded(listener),
+      startTimer,
+    })
+      .catch((error: unknown) => this.options.logger.error({ err: error, callId: call.id }, 'PBX call service failed'))
+      .finally(() => this.#end(call, 'pbx', 'hangup'));
   }
 
   // --- media and state ---

@@ -3,6 +3,7 @@
 import type { CallId, CallState, EndReason, Party } from '../signaling/protocol.ts';
 import type { CallLeg, PhoneEndpoint } from './ports.ts';
 import type { RingOutcome } from './flow.ts';
+import type { PbxService } from './pbx-call.ts';
 
 export type Role = 'caller' | 'callee';
 
@@ -29,6 +30,8 @@ export class Call {
   readonly held = new Set<Role>();
   answeredAt: Date | null = null;
   endReason: EndReason | null = null;
+  /** Set on calls the PBX places itself: what runs on the answered leg instead of a bridge. */
+  service: PbxService | null = null;
   readonly #endListeners: (() => void)[] = [];
 
   constructor(

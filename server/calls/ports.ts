@@ -19,6 +19,12 @@ export const PROMPTS = [
   'message-saved',
   'no-new-messages',
   'message-options',
+  // Recording an audio message by phone (the PBX calls the admin's chosen extension).
+  'recording-menu',
+  'invalid-key',
+  'no-message-yet',
+  'message-recorded',
+  'nothing-recorded',
   'message-deleted',
   'no-more-messages',
 ] as const;
@@ -154,4 +160,19 @@ export interface VoicemailDeposit {
 
 export interface CallHistorySink {
   record(call: CallRecord): Promise<void>;
+}
+
+/**
+ * Audio messages recorded by phone: the engine records to a path it is given, then says how much
+ * of it to keep; the store keeps that as the draft's audio for the message (files stay outside the engine).
+ */
+export interface AudioMessageRecordings {
+  /** The draft's audio of the message, or null when it has none yet. */
+  current(audioMessageId: string): Playable | null;
+  /** A new file to record into. */
+  begin(): Promise<{ recordingId: string; path: string }>;
+  /** Keeps the first `keepMs` of the recording as the message's audio in the draft, edited by `by`. */
+  keep(recordingId: string, target: { audioMessageId: string; keepMs: number; by: string }): Promise<{ fileId: string; durationMs: number }>;
+  /** Drops a recording (too short, or the call ended before anything was said). */
+  discard(recordingId: string): Promise<void>;
 }

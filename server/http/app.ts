@@ -23,6 +23,10 @@ import { versionRoutes } from './version-routes.ts';
 import { voicemailRoutes, type VoicemailRouteDeps } from './voicemail-routes.ts';
 // --- incoming SMS ---
 import { smsAdminRoutes, smsWebhookRoutes, type SmsAdminDeps, type SmsWebhookDeps } from './sms-routes.ts';
+// --- recording audio messages (by phone, in the browser) ---
+import type { AudioMessageRecordingStore } from '../../data/audio-message-recordings.ts';
+import type { MessageRecordingCalls } from '../calls/message-recording-calls.ts';
+import { phoneRecordingRoutes, recordingUploadRoutes } from './audio-message-recording-routes.ts';
 
 import { textMessageRoutes, type TextMessageRouteDeps } from './text-message-routes.ts';
 
@@ -48,6 +52,8 @@ export interface AppDeps {
   voicemail: Omit<VoicemailRouteDeps, 'production' | 'draft'>;
   // --- incoming SMS ---
   sms: SmsWebhookDeps & Omit<SmsAdminDeps, 'production' | 'draft'>;
+  // --- recording audio messages ---
+  messageRecording: { calls: MessageRecordingCalls; recordings: AudioMessageRecordingStore };
 }
 
 const JSON_BODY_LIMIT = '100kb';
@@ -73,6 +79,8 @@ export function createApp(deps: AppDeps): Express {
   // --- incoming SMS: the webhook reads its raw body (the signature covers it), before the API's JSON parser ---
   app.use('/api/sms/inbound', smsWebhookRoutes(deps.sms));
 
+  // An uploaded recording is Ogg Opus, not JSON: its route comes before the API's JSON-only check.
+  app.use('/api/draft/audio-messages', recordingUploadRoutes({ sessions: deps.sessions, store: deps.store, recordings: deps.messageRecording.recordings }));
   const api = express.Router();
   api.use(requireJsonBody, express.json({ limit: JSON_BODY_LIMIT }), cookieParser(), loadSession(deps.sessions));
   api.use(sessionRoutes(deps));
@@ -81,6 +89,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/sms', requireAdmin, smsAdminRoutes({ ...deps.sms, production: () => deps.store.production.config, draft: () => deps.store.draft.config })); // incoming SMS
   api.use('/public', publicRoutes(deps.store));
   api.use('/phone', requireSession, phoneRoutes(deps.callHistory));
+  api.use('/draft/audio-messages', requireAdmin, phoneRecordingRoutes(deps.messageRecording.calls));
   api.use('/draft', requireAdmin, audioUploadRoutes({ ...deps.audioUploads, store: deps.store }), draftRoutes(deps.store));
   api.use(requireAdmin, versionRoutes(deps.store), statusRoutes(deps.status), callTraceRoutes(deps.callTraces));
   api.use(requireAdmin, textMessageRoutes(deps.textMessages)); // audio messages: text to speech, stored audio files

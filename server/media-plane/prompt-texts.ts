@@ -81,6 +81,36 @@ export const PROMPT_TEXTS: Record<PromptName, Record<Language, string>> = {
     es: 'No tiene más mensajes nuevos. Adiós.',
     de: 'Sie haben keine weiteren neuen Nachrichten. Auf Wiederhören.',
   },
+  'recording-menu': {
+    en: 'Press 1 to record a message, 2 to listen to the current message, or the pound key to end the call.',
+    fr: "Appuyez sur 1 pour enregistrer un message, sur 2 pour écouter le message actuel, ou sur la touche dièse pour terminer l'appel.",
+    es: 'Pulse 1 para grabar un mensaje, 2 para escuchar el mensaje actual, o la tecla almohadilla para terminar la llamada.',
+    de: 'Drücken Sie die 1, um eine Nachricht aufzunehmen, die 2, um die aktuelle Nachricht anzuhören, oder die Rautetaste, um das Gespräch zu beenden.',
+  },
+  'invalid-key': {
+    en: 'That key is not valid.',
+    fr: "Cette touche n'est pas valide.",
+    es: 'Esa tecla no es válida.',
+    de: 'Diese Taste ist ungültig.',
+  },
+  'no-message-yet': {
+    en: 'There is no message yet.',
+    fr: "Il n'y a pas encore de message.",
+    es: 'Todavía no hay ningún mensaje.',
+    de: 'Es gibt noch keine Nachricht.',
+  },
+  'message-recorded': {
+    en: 'Your message has been recorded.',
+    fr: 'Votre message a été enregistré.',
+    es: 'Su mensaje ha sido grabado.',
+    de: 'Ihre Nachricht wurde aufgezeichnet.',
+  },
+  'nothing-recorded': {
+    en: 'Nothing was recorded.',
+    fr: "Rien n'a été enregistré.",
+    es: 'No se ha grabado nada.',
+    de: 'Es wurde nichts aufgezeichnet.',
+  },
 };
 
 /** Prompts with a value: the text for a language. eSpeak reads the digits in that language. */
