@@ -1,6 +1,8 @@
 // Audio messages: greetings and announcements used by voicemail boxes and incoming numbers. For now a
 // message is a name; recording, uploading and text-to-speech come with a later release.
 import { useState } from 'preact/hooks';
+import type { AudioMessage } from '../../../data/schema.ts';
+import { AudioMessageUploadDialog } from '../components/AudioMessageUploadDialog.tsx';
 import { LaterReleaseDialog } from '../components/Dialog.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { useDraft } from '../portal-state.tsx';
@@ -10,6 +12,7 @@ import { audioSourceInWords, durationInWords } from '../words.ts';
 export function AudioMessagesPage() {
   const { audioMessages } = useDraft().config;
   const [later, setLater] = useState<string | null>(null);
+  const [uploadingFor, setUploadingFor] = useState<AudioMessage | null>(null);
   return (
     <>
       <PageHeader title="Audio messages" subtitle="Greetings and announcements for voicemail boxes and incoming numbers.">
@@ -43,6 +46,9 @@ export function AudioMessagesPage() {
                     <button type="button" class="btn btn-small btn-secondary" onClick={() => setLater('Text message')}>
                       Text message
                     </button>
+                    <button type="button" class="btn btn-small btn-secondary" onClick={() => setUploadingFor(message)}>
+                      Upload a file
+                    </button>
                   </div>
                 </td>
               </tr>
@@ -51,6 +57,7 @@ export function AudioMessagesPage() {
         </table>
         {audioMessages.length === 0 && <p class="empty">No audio message yet. Add one, then record it or type its text.</p>}
       </div>
+      {uploadingFor && <AudioMessageUploadDialog message={uploadingFor} onClose={() => setUploadingFor(null)} />}
       {later && <LaterReleaseDialog feature={later} onClose={() => setLater(null)} />}
     </>
   );

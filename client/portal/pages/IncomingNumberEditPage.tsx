@@ -67,11 +67,15 @@ export function IncomingNumberEditPage({ id }: { id: string | null }) {
   const [destinationType, setDestinationType] = useState<DestinationType>(existing?.destination.type ?? 'user');
   const [targetId, setTargetId] = useState(existing ? targetIdOf(existing.destination) : (config.users[0]?.id ?? ''));
   const [preAnswerMessageId, setPreAnswerMessageId] = useState(existing?.preAnswerMessageId ?? '');
+  const ringing = existing?.whileRinging;
+  const [waitingMusic, setWaitingMusic] = useState(ringing?.type === 'music-on-hold');
+  const [repeatedMessageId, setRepeatedMessageId] = useState(ringing?.type === 'music-on-hold' ? (ringing.repeatedMessageId ?? '') : '');
+  const [repeatAfterSeconds, setRepeatAfterSeconds] = useState(String(ringing?.type === 'music-on-hold' ? ringing.repeatAfterSeconds : 30));
   const [smsCompatible, setSmsCompatible] = useState(existing?.smsCompatible ?? false);
   const [smsEmail, setSmsEmail] = useState(existing?.smsEmail ?? '');
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const submission = useSubmission();
-  const errors = new FormErrors(submission.error, ['number', 'label', 'destination', 'preAnswerMessageId', 'smsCompatible', 'smsEmail']);
+  const errors = new FormErrors(submission.error, ['number', 'label', 'destination', 'preAnswerMessageId', 'whileRinging', 'smsCompatible', 'smsEmail']);
 
   if (existing === undefined) {
     return (
@@ -101,7 +105,9 @@ export function IncomingNumberEditPage({ id }: { id: string | null }) {
       label: label.trim(),
       destination: buildDestination(destinationType, targetId),
       preAnswerMessageId: preAnswerMessageId === '' ? null : preAnswerMessageId,
-      whileRinging: existing?.whileRinging ?? { type: 'ringback' },
+      whileRinging: waitingMusic
+        ? { type: 'music-on-hold', repeatedMessageId: repeatedMessageId === '' ? null : repeatedMessageId, repeatAfterSeconds: Number(repeatAfterSeconds) }
+        : { type: 'ringback' },
       smsCompatible,
       smsEmail: smsCompatible ? smsEmail.trim() : '',
     };
@@ -198,6 +204,45 @@ export function IncomingNumberEditPage({ id }: { id: string | null }) {
                 </select>
               )}
             </Field>
+          </div>
+        </div>
+        <div class="card form">
+          <h2 class="card-title">While the phones ring</h2>
+          <div class="form-grid">
+            <Field id="number-while-ringing" label="Callers hear" error={errors.of('whileRinging.type')}>
+              {(control) => (
+                <select {...control} value={waitingMusic ? 'music-on-hold' : 'ringback'} onChange={(e) => setWaitingMusic(e.currentTarget.value === 'music-on-hold')}>
+                  <option value="ringback">The ringback tone</option>
+                  <option value="music-on-hold">Music on hold instead of ringback</option>
+                </select>
+              )}
+            </Field>
+            {waitingMusic && (
+              <Field
+                id="number-repeated-message"
+                label="Message repeated over the music"
+                error={errors.of('whileRinging.repeatedMessageId')}
+                hint="Played at the start, then again after every few seconds of music; the music is lowered under the voice."
+              >
+                {(control) => (
+                  <select {...control} value={repeatedMessageId} onChange={(e) => setRepeatedMessageId(e.currentTarget.value)}>
+                    <option value="">None: music only</option>
+                    {config.audioMessages.map((m) => (
+                      <option key={m.id} value={m.id}>
+                        {m.fileId ? m.name : `${m.name} (no audio yet)`}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+            )}
+            {waitingMusic && repeatedMessageId !== '' && (
+              <Field id="number-repeat-after" label="Repeat after (seconds of music)" error={errors.of('whileRinging.repeatAfterSeconds')} hint="5 to 600 seconds.">
+                {(control) => (
+                  <input {...control} type="number" min={5} max={600} step={1} value={repeatAfterSeconds} onInput={(e) => setRepeatAfterSeconds(e.currentTarget.value)} />
+                )}
+              </Field>
+            )}
           </div>
         </div>
         <div class="card form">
