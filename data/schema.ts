@@ -18,7 +18,7 @@ export const Email = z.email('a valid e-mail address').max(254);
 export const OptionalEmail = z.union([z.literal(''), Email]);
 export const Extension = z.string().regex(/^\d{2,6}$/, '2 to 6 digits');
 export const E164Number = z.string().regex(/^\+[1-9]\d{6,14}$/, 'an international number such as +33187654321');
-export const Name = z.string().trim().min(1, 'required').max(80);
+export const Name = z.string().trim().min(1, 'required').max(80).regex(/^\P{Cc}*$/u, 'no control characters');
 export const Pin = z.string().regex(/^\d{4,8}$/, '4 to 8 digits');
 
 export const Settings = z.object({
