@@ -286,7 +286,7 @@ async function checkVoicemail(wanted: { box: string; seconds?: { min: number; ma
   }
   const message = mine[0]!;
   const length = seconds(message.durationMs);
-  if (!message.kept) return { passed: false, detail: `a ${length} recording was discarded (${message.ending}): shorter than the box's ${box.limits.minMessageSeconds} s minimum` };
+  if (!message.kept) return { passed: false, detail: `a ${(message.durationMs / 1000).toFixed(2)} s recording was discarded (${message.ending}): shorter than the box's ${box.limits.minMessageSeconds} s minimum` };
   const stored = (await evidence.admin.boxMessages(box.id)).find((m) => m.id === message.messageId);
   if (!stored) return { passed: false, detail: `the PBX said it saved message ${message.messageId} (${length}), but the box does not list it` };
   const range = wanted.seconds;

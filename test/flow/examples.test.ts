@@ -119,6 +119,50 @@ test('a file with mistakes is refused with file:line, before any PBX starts', as
   assert.ok(performance.now() - started < 20_000);
 });
 
+test('against a running PBX (--url): its production, an admin login, a user\'s password, e-mails through its outbox', async ({ dir }) => {
+  const server = await startServer({ env: { HOST: '127.0.0.1', MEDIA_ADDRESSES: '127.0.0.1' } });
+  try {
+    const admin = new ApiClient(server.url);
+    await admin.loginAdmin(server.adminPassword);
+    await setUpUsers(admin, { '101': 'alice-secret' });
+    // Alice's phones ring 5 s before her voicemail, rather than the default 20 s.
+    const alice = (await admin.get('/api/draft/users')).body.find((u: { extension: string }) => u.extension === '101');
+    const forwardings = { ...alice.forwardings, noAnswer: { ...alice.forwardings.noAnswer, afterSeconds: 5 } };
+    assert.is((await admin.put(`/api/draft/users/${alice.id}`, { ...alice, forwardings })).status, 200);
+    assert.is((await admin.post('/api/draft/apply')).status, 200);
+    await writeFile(
+      join(dir, 'remote.yaml'),
+      `name: Alice is away, the caller leaves a message
+dial: "+33100000101"
+users:
+  - user: 101
+    answer: never
+caller:
+  - wait_for: { reached: { voicemail: 101 } }
+  - wait_for: beep
+  - say: "Hello Alice, this is Jean from the garage. Your car is ready, please call me back."
+  - press: "#"
+expect:
+  - rang: 101
+  - voicemail: { box: Alice Martin, seconds: [1, 8] }
+  - email: { to: alice@example.com }
+    within: 40s
+`,
+    );
+    const { code, output } = await npmRunFlow(['--url', server.url, '--admin-password', server.adminPassword, '--password', '101=alice-secret', join(dir, 'remote.yaml')]);
+    console.log(output);
+    assert.is(code, 0);
+    assert.match(output, new RegExp(`1 scenario against ${server.url.replace(/\./g, '\\.')} \\(production version \\d+\\)`));
+    assert.match(output, /✓ e-mail sent to alice@example\.com within 40\.0 s: "New voicemail from Web caller \(0:0\d\)" waiting in the outbox \(the PBX has no SMTP server\)/);
+
+    const wrongPassword = await npmRunFlow(['--url', server.url, '--admin-password', 'not-the-password', join(dir, 'remote.yaml')]);
+    assert.is(wrongPassword.code, 1);
+    assert.match(wrongPassword.output, /Cannot test against the PBX: admin login as "admin" refused \(401\)/);
+  } finally {
+    await server.stop();
+  }
+});
+
 test('a call\'s trace is for admins only: not for a stranger, a public caller or a softphone user', async () => {
   const server = await startServer({ env: { HOST: '127.0.0.1', MEDIA_ADDRESSES: '127.0.0.1' } });
   try {

@@ -150,7 +150,7 @@ test('voicemail: length in range, and listed in the box; out of range, discarded
   const event = discarded.events.find((e) => e.type === 'voicemail-message') as { kept: boolean; durationMs: number };
   event.kept = false;
   event.durationMs = 900;
-  assert.match((await check('  - voicemail: { box: 101 }', { trace: discarded })).detail, /a 0\.9 s recording was discarded \(pound\): shorter than the box's 2 s minimum/);
+  assert.match((await check('  - voicemail: { box: 101 }', { trace: discarded })).detail, /a 0\.90 s recording was discarded \(pound\): shorter than the box's 2 s minimum/);
   assert.match((await check('  - voicemail: { box: 102 }')).detail, /^no message recorded in this box \(saved in vm-u101\)/);
 });
 
