@@ -36,6 +36,7 @@ export function createDefaultConfig(passwordHashes: { '101': string; '102': stri
     audioMessages: [],
     ivrMenus: [],
     musicOnHold: { type: 'default' },
+    conferenceRooms: [],
   };
   const seeds = [
     { id: 'u101', name: 'Alice Martin', email: 'alice@example.com', extension: '101' as const },

@@ -29,6 +29,7 @@ const COLLECTION_NOUNS: Record<CollectionName, string> = {
   incomingNumbers: 'Incoming number',
   audioMessages: 'Audio message',
   ivrMenus: 'IVR menu',
+  conferenceRooms: 'Conference room',
 };
 
 export function diffConfigs(before: PbxConfig, after: PbxConfig): Change[] {
@@ -94,6 +95,7 @@ const FIELD_LABELS: Record<string, string> = {
   text: 'Text',
   fileId: 'Audio',
   durationMs: 'Length',
+  maxParticipants: 'Maximum participants',
 };
 
 function describeFields(
@@ -151,6 +153,8 @@ function describeValue(value: unknown, ...configs: PbxConfig[]): string {
       return `voicemail box ${find('voicemailBoxes', String(tagged.boxId))}`;
     case 'ivr':
       return `IVR menu ${find('ivrMenus', String(tagged.menuId))}`;
+    case 'conference':
+      return `conference room ${find('conferenceRooms', String(tagged.roomId))}`;
     case 'hangup':
       return 'hang up';
     case 'default':

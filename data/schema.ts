@@ -111,6 +111,7 @@ export const Destination = z.discriminatedUnion('type', [
   z.object({ type: z.literal('user'), userId: Id }),
   z.object({ type: z.literal('voicemail'), boxId: Id }),
   z.object({ type: z.literal('ivr'), menuId: Id }),
+  z.object({ type: z.literal('conference'), roomId: Id }),
   z.object({ type: z.literal('hangup') }),
 ]);
 export type Destination = z.infer<typeof Destination>;
@@ -169,6 +170,18 @@ export const IvrMenu = z.object({
 });
 export type IvrMenu = z.infer<typeof IvrMenu>;
 
+/** Callers who reach a room talk together: the PBX mixes each one's audio for the others. */
+export const ConferenceRoom = z.object({
+  id: Id,
+  name: Name,
+  /** Asked by a voice prompt before joining; empty for none. */
+  pin: z.union([z.literal(''), Pin]),
+  /** Callers beyond it hear that the room is full: mixing costs CPU per participant. */
+  maxParticipants: z.number().int().min(2).max(50),
+});
+export type ConferenceRoom = z.infer<typeof ConferenceRoom>;
+export const DEFAULT_CONFERENCE_MAX_PARTICIPANTS = 10;
+
 export const MusicOnHold = z.discriminatedUnion('type', [
   z.object({ type: z.literal('default') }),
   /** An uploaded file, stored once encoded (data/audio-store.ts); `name` is the file's name as uploaded. */
@@ -184,10 +197,12 @@ export const PbxConfig = z.object({
   audioMessages: z.array(AudioMessage),
   ivrMenus: z.array(IvrMenu),
   musicOnHold: MusicOnHold,
+  /** Absent from configurations stored before conference rooms existed. */
+  conferenceRooms: z.array(ConferenceRoom).default([]),
 });
 export type PbxConfig = z.infer<typeof PbxConfig>;
 
 /** The collections of the configuration that hold entities with an id. */
-export const COLLECTIONS = ['users', 'voicemailBoxes', 'incomingNumbers', 'audioMessages', 'ivrMenus'] as const;
+export const COLLECTIONS = ['users', 'voicemailBoxes', 'incomingNumbers', 'audioMessages', 'ivrMenus', 'conferenceRooms'] as const;
 export type CollectionName = (typeof COLLECTIONS)[number];
 export type EntityOf<C extends CollectionName> = PbxConfig[C][number];

@@ -19,13 +19,14 @@ export function validateConfig(candidate: unknown): Problem[] {
   const boxes = new Map(config.voicemailBoxes.map((b) => [b.id, b]));
   const messages = new Map(config.audioMessages.map((m) => [m.id, m]));
   const menus = new Map(config.ivrMenus.map((m) => [m.id, m]));
+  const rooms = new Map(config.conferenceRooms.map((r) => [r.id, r]));
   const userLabel = (u: User) => `User ${u.name} (${u.extension})`;
 
   reportDuplicates(config.users, (u) => u.extension, (u, first) =>
     problems.push({ path: `users/${u.id}/extension`, message: `${userLabel(u)} has extension ${u.extension}, already used by ${first.name}` }));
   reportDuplicates(config.incomingNumbers, (n) => n.number, (n) =>
     problems.push({ path: `incomingNumbers/${n.id}/number`, message: `Incoming number ${n.number} is listed twice` }));
-  for (const collection of ['users', 'voicemailBoxes', 'incomingNumbers', 'audioMessages', 'ivrMenus'] as const) {
+  for (const collection of ['users', 'voicemailBoxes', 'incomingNumbers', 'audioMessages', 'ivrMenus', 'conferenceRooms'] as const) {
     reportDuplicates<{ id: string }>(config[collection], (e) => e.id, (e) =>
       problems.push({ path: `${collection}/${e.id}`, message: `Two entries of ${collection} share the id ${e.id}` }));
   }
@@ -76,6 +77,8 @@ export function validateConfig(candidate: unknown): Problem[] {
       else if (!box.enabled) problems.push({ path, message: `${what} goes to the disabled voicemail box ${box.name}` });
     } else if (destination.type === 'ivr' && !menus.has(destination.menuId)) {
       problems.push({ path, message: `${what} goes to an IVR menu that no longer exists` });
+    } else if (destination.type === 'conference' && !rooms.has(destination.roomId)) {
+      problems.push({ path, message: `${what} goes to a conference room that no longer exists` });
     }
   };
 

@@ -158,6 +158,8 @@ async function main(): Promise<void> {
       return { frames: recording.packets, durationMs: recording.durationMs };
     },
     mp3Streams,
+    // Conference rooms are mixed on the media worker, beside their legs.
+    conferences: mediaWorker,
   });
   const phones = new PhoneRegistry();
   const callTraces = new CallTraces();
@@ -199,6 +201,7 @@ async function main(): Promise<void> {
       openLegs: media.openLegs,
       playerListeners: player.listenerCount,
       mediaWorker: mediaWorker.status,
+      conferences: mediaWorker.conferenceStatus,
       music: { holdMusicFileId: holdMusic.fileId, waitingLoopsRendered: waitingMusic.rendered, waitingLoopsPending: waitingMusic.pending },
     }),
     audioUploads: {

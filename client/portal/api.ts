@@ -1,6 +1,6 @@
 // The portal's only door to the server: one typed function per route of docs/API.md. Errors come back
 // as ApiError carrying what the server said (per-field messages, Apply problems, lock time).
-import type { AudioMessage, IncomingNumber, IvrMenu, PbxConfig, Settings, User, VoicemailBox } from '../../data/schema.ts';
+import type { AudioMessage, ConferenceRoom, IncomingNumber, IvrMenu, PbxConfig, Settings, User, VoicemailBox } from '../../data/schema.ts';
 import type { Change } from '../../data/diff.ts';
 import type { MessageCounts } from '../../data/voicemail-store.ts';
 import type { Notice } from '../../server/notifications/outbox.ts';
@@ -100,6 +100,7 @@ export type VoicemailBoxInput = Pick<VoicemailBox, 'name' | 'email' | 'enabled' 
 export type IncomingNumberInput = Omit<IncomingNumber, 'id'>;
 export type AudioMessageInput = Pick<AudioMessage, 'name'>;
 export type IvrMenuInput = Pick<IvrMenu, 'name'>;
+export type ConferenceRoomInput = Omit<ConferenceRoom, 'id'>;
 
 interface CollectionTypes {
   users: { entity: PortalUser; input: UserInput };
@@ -107,6 +108,7 @@ interface CollectionTypes {
   'incoming-numbers': { entity: IncomingNumber; input: IncomingNumberInput };
   'audio-messages': { entity: AudioMessage; input: AudioMessageInput };
   'ivr-menus': { entity: IvrMenu; input: IvrMenuInput };
+  'conference-rooms': { entity: ConferenceRoom; input: ConferenceRoomInput };
 }
 export type CollectionPath = keyof CollectionTypes;
 
@@ -181,6 +183,7 @@ export function createPortalApi(options: PortalApiOptions) {
     incomingNumbers: collection('incoming-numbers'),
     audioMessages: collection('audio-messages'),
     ivrMenus: collection('ivr-menus'),
+    conferenceRooms: collection('conference-rooms'),
     apply: (revision: number) => request<AppliedVersion>('POST', '/api/draft/apply', { body: {}, ifMatch: revision }),
     discard: (revision: number) => request<WriteResult>('POST', '/api/draft/discard', { body: {}, ifMatch: revision }),
 

@@ -24,6 +24,8 @@ export function destinationInWords(config: PortalConfig, destination: Destinatio
       return `Voicemail ${boxById(config, destination.boxId)}`;
     case 'ivr':
       return `IVR menu ${config.ivrMenus.find((m) => m.id === destination.menuId)?.name ?? 'a deleted menu'}`;
+    case 'conference':
+      return `Conference room ${config.conferenceRooms.find((r) => r.id === destination.roomId)?.name ?? 'a deleted room'}`;
     case 'hangup':
       return 'Hang up';
   }

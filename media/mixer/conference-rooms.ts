@@ -14,7 +14,7 @@ export type { ConferenceTone };
 
 /** What the PBX asks of conference rooms, wherever the legs live (this thread, or the media worker). */
 export interface ConferenceMixing {
-  /** Puts the leg in room `roomId` (made at its first member): the others hear it, and it hears them. */
+  /** Puts the leg in room `roomId` (made at its first member): the others hear it; it hears them after hear(leg, true). */
   join(roomId: string, leg: MediaLeg): void;
   /** Whether the leg is sent the room's mix; off while it hears something else (music while alone). */
   hear(leg: MediaLeg, on: boolean): void;
@@ -65,6 +65,7 @@ export class ConferenceRooms implements ConferenceMixing {
     mixer.add(id, (frame) => {
       leg.sendOpus(frame);
     });
+    mixer.setListening(id, false);
     const membership: Membership = {
       roomId,
       id,

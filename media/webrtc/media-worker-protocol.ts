@@ -1,6 +1,7 @@
 // The messages between RemoteLegs (remote-leg.ts, on the PBX's main thread) and the media worker
 // (media-worker.ts), which owns the real Legs: their peer connections, sockets and relays.
 import type { DtmfDigit } from '../dtmf-digit.ts';
+import type { ConferenceRoomsStats, ConferenceTone } from '../mixer/conference-rooms.ts';
 import type { LegCloseReason, LegOptions } from './leg.ts';
 
 export interface MediaWorkerData {
@@ -17,7 +18,12 @@ export type ToMediaWorker =
   /** Whether the leg's received Opus packets are wanted on the main thread (recording, in-band DTMF). */
   | { op: 'listen'; leg: number; rtp: boolean }
   | { op: 'relay'; relay: number; from: number; to: number }
-  | { op: 'unrelay'; relay: number };
+  | { op: 'unrelay'; relay: number }
+  /** Conference rooms (media/mixer/conference-rooms.ts), mixed here where the legs are. */
+  | { op: 'conference-join'; leg: number; roomId: string }
+  | { op: 'conference-hear'; leg: number; on: boolean }
+  | { op: 'conference-announce'; leg: number; tone: ConferenceTone }
+  | { op: 'conference-leave'; leg: number };
 
 export type FromMediaWorker =
   | { op: 'reply'; id: number; value?: unknown; error?: string }
@@ -26,4 +32,4 @@ export type FromMediaWorker =
   | { op: 'dtmf'; leg: number; digit: DtmfDigit }
   | { op: 'rtp'; leg: number; payload: Uint8Array; sequenceNumber: number; timestamp: number; marker: boolean }
   /** The worker's open handles (its UDP sockets, timers) and heap, for GET /api/status. */
-  | { op: 'resources'; activeResources: Record<string, number>; openLegs: number; heapUsedBytes: number };
+  | { op: 'resources'; activeResources: Record<string, number>; openLegs: number; heapUsedBytes: number; conferences: ConferenceRoomsStats };

@@ -5,6 +5,7 @@
 // Started by MediaWorker (remote-leg.ts); speaks media-worker-protocol.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Leg, OpusPacket } from './leg.ts';
+import { ConferenceRooms } from '../mixer/conference-rooms.ts';
 import { LocalLegs, type RelayHandle } from './media-leg.ts';
 import type { FromMediaWorker, MediaWorkerData, ToMediaWorker } from './media-worker-protocol.ts';
 
@@ -15,13 +16,15 @@ if (!port) throw new Error('media-worker.ts runs as a worker thread');
 const legs = new LocalLegs((workerData as MediaWorkerData).leg);
 const open = new Map<number, { leg: Leg; forwardRtp: ((packet: OpusPacket) => void) | undefined }>();
 const relays = new Map<number, { relay: RelayHandle; from: number; to: number }>();
+/** Mixed here, beside the legs: decoded audio never crosses threads. A leg that closes leaves its room. */
+const conferences = new ConferenceRooms();
 
 const post = (message: FromMediaWorker, transfer?: ArrayBuffer[]) => port.postMessage(message, transfer);
 
 function reportResources(): void {
   const activeResources: Record<string, number> = {};
   for (const resource of process.getActiveResourcesInfo()) activeResources[resource] = (activeResources[resource] ?? 0) + 1;
-  post({ op: 'resources', activeResources, openLegs: open.size, heapUsedBytes: process.memoryUsage().heapUsed });
+  post({ op: 'resources', activeResources, openLegs: open.size, heapUsedBytes: process.memoryUsage().heapUsed, conferences: conferences.takeStats() });
 }
 
 function create(id: number): void {
@@ -95,6 +98,18 @@ port.on('message', (message: ToMediaWorker) => {
       relays.get(message.relay)?.relay.close();
       relays.delete(message.relay);
       return;
+    case 'conference-join':
+    case 'conference-hear':
+    case 'conference-announce':
+    case 'conference-leave': {
+      const leg = open.get(message.leg)?.leg;
+      if (!leg) return;
+      if (message.op === 'conference-join') conferences.join(message.roomId, leg);
+      else if (message.op === 'conference-hear') conferences.hear(leg, message.on);
+      else if (message.op === 'conference-announce') conferences.announce(leg, message.tone);
+      else conferences.leave(leg);
+      return;
+    }
   }
 });
 

@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { DtmfDigit } from '../dtmf-digit.ts';
 import type { LegCloseReason, LegEvents, LegOptions, SendDtmfOptions, SendOpusOptions } from './leg.ts';
+import type { ConferenceMixing, ConferenceRoomsStats, ConferenceTone } from '../mixer/conference-rooms.ts';
 import type { LegFactory, MediaLeg, RelayHandle } from './media-leg.ts';
 import type { FromMediaWorker, LegCall, MediaWorkerData, ToMediaWorker } from './media-worker-protocol.ts';
 
@@ -127,6 +128,9 @@ export interface MediaWorkerStatus {
   heapUsedBytes: number;
 }
 
+/** The worker's conference rooms now, and its mixing clock since the worker started. */
+export type ConferenceMixingStatus = ConferenceRoomsStats;
+
 export interface MediaWorkerOptions {
   /** For every leg. */
   leg: LegOptions;
@@ -137,13 +141,14 @@ export interface MediaWorkerOptions {
  * off the main thread; the relays' CPU per packet is the same wherever they run. A worker that
  * dies takes its legs with it (their calls end as connection-lost); the next leg starts a new one.
  */
-export class MediaWorker implements LegFactory {
+export class MediaWorker implements LegFactory, ConferenceMixing {
   readonly #options: MediaWorkerOptions;
   #worker: Worker | undefined;
   readonly #legs = new Map<number, RemoteLeg>();
   readonly #pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   #nextId = 1;
   #status: MediaWorkerStatus = { activeResources: {}, heapUsedBytes: 0 };
+  #conferences: ConferenceMixingStatus = { rooms: 0, participants: 0, ticks: 0, busyMs: 0, maxTickMs: 0, lateTicks: 0 };
   #closed = false;
 
   constructor(options: MediaWorkerOptions) {
@@ -193,6 +198,29 @@ export class MediaWorker implements LegFactory {
         this.post({ op: 'unrelay', relay });
       },
     };
+  }
+
+  /** Conference rooms and participants as last reported; ticks, time mixing, worst tick and late ticks since the start. */
+  get conferenceStatus(): ConferenceMixingStatus {
+    return { ...this.#conferences };
+  }
+
+  // --- conference rooms, mixed on the worker (ConferenceMixing) ---
+
+  join(roomId: string, leg: MediaLeg): void {
+    if (leg instanceof RemoteLeg) this.post({ op: 'conference-join', leg: leg.id, roomId });
+  }
+
+  hear(leg: MediaLeg, on: boolean): void {
+    if (leg instanceof RemoteLeg) this.post({ op: 'conference-hear', leg: leg.id, on });
+  }
+
+  announce(leg: MediaLeg, tone: ConferenceTone): void {
+    if (leg instanceof RemoteLeg) this.post({ op: 'conference-announce', leg: leg.id, tone });
+  }
+
+  leave(leg: MediaLeg): void {
+    if (leg instanceof RemoteLeg) this.post({ op: 'conference-leave', leg: leg.id });
   }
 
   /** Ends the worker and every leg on it. */
@@ -250,9 +278,20 @@ export class MediaWorker implements LegFactory {
         else pending.resolve(message.value);
         return;
       }
-      case 'resources':
+      case 'resources': {
         this.#status = { activeResources: message.activeResources, heapUsedBytes: message.heapUsedBytes };
+        const mixed = message.conferences;
+        const total = this.#conferences;
+        this.#conferences = {
+          rooms: mixed.rooms,
+          participants: mixed.participants,
+          ticks: total.ticks + mixed.ticks,
+          busyMs: total.busyMs + mixed.busyMs,
+          maxTickMs: Math.max(total.maxTickMs, mixed.maxTickMs),
+          lateTicks: total.lateTicks + mixed.lateTicks,
+        };
         return;
+      }
       default:
         this.#legs.get(message.leg)?.onWorkerEvent(message);
     }

@@ -6,6 +6,7 @@ import type { PbxConfig } from '../../data/schema.ts';
 import type { Logger } from '../logger.ts';
 import type { AnswerRequest, CallId, DialRequest, EndReason, Party } from '../signaling/protocol.ts';
 import { Call, type Role, type Side } from './call.ts';
+import { ConferenceCalls } from './conference-calls.ts';
 import { noTrace, summarizeStep, tracedLeg, type CallTraceEvent, type CallTraceSink } from './call-trace.ts';
 import { planDestination, planNotInService, planPreAnswer, planVoicemailAccess, resolveDialled, VOICEMAIL_ACCESS_CODE, type RingOutcome, type Step } from './flow.ts';
 import { pbxSide, type OriginateRequest, type Origination, type PbxService } from './pbx-call.ts';
@@ -59,11 +60,13 @@ export class CallEngine {
   readonly #now: () => Date;
   readonly #startTimer: NonNullable<CallEngineOptions['startTimer']>;
   readonly #trace: CallTraceSink;
+  readonly #conferences: ConferenceCalls;
 
   constructor(private readonly options: CallEngineOptions) {
     this.#now = options.now ?? (() => new Date());
     this.#startTimer = options.startTimer ?? startRealTimer;
     this.#trace = options.trace ?? noTrace;
+    this.#conferences = new ConferenceCalls({ media: options.media, logger: options.logger, startTimer: this.#startTimer });
   }
 
   get activeCalls(): number {
@@ -226,6 +229,12 @@ export class CallEngine {
         case 'listen-to-messages':
           await this.#listenToMessages(call, step.boxId);
           return;
+        case 'conference': {
+          const room = this.options.config().conferenceRooms.find((r) => r.id === step.roomId);
+          const outcome = room ? await this.#conferences.enter(call, room) : 'full';
+          this.#end(call, 'pbx', outcome === 'left' ? 'hangup' : 'unavailable');
+          return;
+        }
         case 'ring': {
           const outcome = await this.#ring(call, step.userId, step.seconds);
           this.#traceEvent(call, { type: 'ring-ended', userId: step.userId, outcome });

@@ -21,6 +21,8 @@ export type Step =
   | { type: 'voicemail'; boxId: string }
   /** The box's owner listens to the new messages, with keys to repeat, delete and skip. */
   | { type: 'listen-to-messages'; boxId: string }
+  /** The PIN if the room has one, then the caller talks with the room's others until hanging up. */
+  | { type: 'conference'; roomId: string }
   | { type: 'hangup'; reason: HangupReason };
 
 /** How long a user without forwarding on no answer rings before the caller hears "not available". */
@@ -54,6 +56,10 @@ export function planDestination(config: PbxConfig, destination: Destination): St
     case 'voicemail': {
       const box = config.voicemailBoxes.find((b) => b.id === destination.boxId && b.enabled);
       return box ? [{ type: 'voicemail', boxId: box.id }] : notAvailable('unavailable');
+    }
+    case 'conference': {
+      const room = config.conferenceRooms.find((r) => r.id === destination.roomId);
+      return room ? [{ type: 'conference', roomId: room.id }] : notAvailable('unavailable');
     }
     case 'hangup':
       return [{ type: 'hangup', reason: 'unavailable' }];

@@ -27,6 +27,10 @@ export const PROMPTS = [
   'nothing-recorded',
   'message-deleted',
   'no-more-messages',
+  'conference-pin',
+  'conference-pin-wrong',
+  'conference-alone',
+  'conference-full',
 ] as const;
 export type PromptName = (typeof PROMPTS)[number];
 
@@ -40,6 +44,8 @@ export type Playable =
   | { type: 'prompt'; name: PromptName }
   | { type: 'spoken'; value: SpokenValue }
   | { type: 'beep' }
+  /** The conference room's sound for someone coming in or going out. */
+  | { type: 'conference-tone'; tone: ConferenceTone }
   /** An audio message of the configuration (a greeting); falls back to nothing if it has no audio. */
   | { type: 'audio-message'; audioMessageId: string }
   /** A stored voicemail message (an Ogg Opus file), e.g. when a user listens by phone. */
@@ -72,7 +78,9 @@ export type LegSource =
   /** What an incoming number's callers hear while the phones ring (its music, maybe with a message); ringback when it has none. */
   | { type: 'waiting-music'; incomingNumberId: string }
   /** The other party of a bridge: its Opus packets are relayed, not decoded. */
-  | { type: 'party'; leg: CallLeg };
+  | { type: 'party'; leg: CallLeg }
+  /** The others of the conference room the leg has joined (MediaPlane.joinConference), mixed. */
+  | { type: 'conference' };
 
 export interface CallLeg {
   readonly id: string;
@@ -102,6 +110,21 @@ export interface CallLeg {
 export interface MediaPlane {
   /** A new leg for the browser that sent `offer`, and the SDP answer to send back to it. */
   answer(offer: string): Promise<{ leg: CallLeg; answer: string }>;
+  /**
+   * Puts the leg in conference room `roomId` (the room's mix is made at its first member): from
+   * now on the others hear it. The leg hears the others once told to (`hear({ type: 'conference' })`).
+   */
+  joinConference(roomId: string, leg: CallLeg): ConferenceMembership;
+}
+
+export type ConferenceTone = 'join' | 'leave';
+
+/** A leg's place in a conference room. */
+export interface ConferenceMembership {
+  /** Every other member of the room hears `tone` over the voices. */
+  announce(tone: ConferenceTone): void;
+  /** Out of the room: the others no longer hear it. */
+  leave(): void;
 }
 
 /** One signaling connection: a softphone tab logged in as an extension, or a public caller page. */

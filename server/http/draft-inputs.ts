@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { defaultForwardings } from '../../data/default-config.ts';
 import {
   AudioMessage,
+  ConferenceRoom,
+  DEFAULT_CONFERENCE_MAX_PARTICIPANTS,
   DEFAULT_VOICEMAIL_LIMITS,
   IncomingNumber,
   IvrMenu,
@@ -40,6 +42,10 @@ const IncomingNumberInput = IncomingNumber.omit({ id: true }).extend({
 
 const AudioMessageInput = AudioMessage.pick({ name: true });
 const IvrMenuInput = IvrMenu.pick({ name: true });
+const ConferenceRoomInput = ConferenceRoom.omit({ id: true }).extend({
+  pin: ConferenceRoom.shape.pin.default(''),
+  maxParticipants: ConferenceRoom.shape.maxParticipants.default(DEFAULT_CONFERENCE_MAX_PARTICIPANTS),
+});
 
 /** How one collection's requests become entities. `existing` is undefined on create. */
 export interface CollectionInput<C extends CollectionName> {
@@ -119,10 +125,19 @@ const ivrMenus: CollectionInput<'ivrMenus'> = {
   },
 };
 
+const conferenceRooms: CollectionInput<'conferenceRooms'> = {
+  path: 'conference-rooms',
+  idPrefix: 'conf',
+  async toEntity(body, id) {
+    return { ...ConferenceRoomInput.parse(body), id };
+  },
+};
+
 export const COLLECTION_INPUTS: { [C in CollectionName]: CollectionInput<C> } = {
   users,
   voicemailBoxes,
   incomingNumbers,
   audioMessages,
   ivrMenus,
+  conferenceRooms,
 };

@@ -9,6 +9,8 @@ export interface PbxStatus {
   music?: { holdMusicFileId: string | null; waitingLoopsRendered: number; waitingLoopsPending: number };
   /** The media worker thread's own handles and heap (its legs' sockets live there); counted in `process`. */
   mediaWorker?: { activeResources: Readonly<Record<string, number>>; heapUsedBytes: number };
+  /** Conference rooms and participants now; the mixing clock's ticks, time spent, worst tick and late ticks since the start. */
+  conferences?: { rooms: number; participants: number; ticks: number; busyMs: number; maxTickMs: number; lateTicks: number };
 }
 
 export function statusRoutes(status: () => PbxStatus): Router {

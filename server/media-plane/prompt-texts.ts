@@ -111,6 +111,30 @@ export const PROMPT_TEXTS: Record<PromptName, Record<Language, string>> = {
     es: 'No se ha grabado nada.',
     de: 'Es wurde nichts aufgezeichnet.',
   },
+  'conference-pin': {
+    en: 'Please enter the conference PIN, followed by the pound key.',
+    fr: 'Veuillez saisir le code de la conférence, suivi de la touche dièse.',
+    es: 'Introduzca el PIN de la conferencia, seguido de la tecla almohadilla.',
+    de: 'Bitte geben Sie die PIN der Konferenz ein, gefolgt von der Rautetaste.',
+  },
+  'conference-pin-wrong': {
+    en: 'That PIN is not correct.',
+    fr: "Ce code n'est pas correct.",
+    es: 'Ese PIN no es correcto.',
+    de: 'Diese PIN ist nicht richtig.',
+  },
+  'conference-alone': {
+    en: 'You are the first participant. Please wait for the others to join.',
+    fr: 'Vous êtes le premier participant. Veuillez patienter, les autres vont vous rejoindre.',
+    es: 'Usted es el primer participante. Espere a que se unan los demás.',
+    de: 'Sie sind der erste Teilnehmer. Bitte warten Sie, bis die anderen dazukommen.',
+  },
+  'conference-full': {
+    en: 'This conference is full. Please try again later. Goodbye.',
+    fr: 'Cette conférence est complète. Merci de rappeler plus tard. Au revoir.',
+    es: 'Esta conferencia está completa. Por favor, inténtelo más tarde. Adiós.',
+    de: 'Diese Konferenz ist voll. Bitte versuchen Sie es später noch einmal. Auf Wiederhören.',
+  },
 };
 
 /** Prompts with a value: the text for a language. eSpeak reads the digits in that language. */

@@ -3,14 +3,17 @@
 // relayed packet by packet without decoding (a relay per direction, so hold can silence one
 // direction alone; legs and relays both live where the LegFactory keeps them).
 import type { Mp3Streams } from '../../media/codec/mp3-streams.ts';
-import { OpusDecoder } from '../../media/codec/opus.ts';
+import { conferenceTone } from '../../media/audio/conference-tones.ts';
+import { encodeOpusClip } from '../../media/codec/opus-clip.ts';
+import { OPUS_SAMPLE_RATE, OpusDecoder } from '../../media/codec/opus.ts';
 import { OpusDtmfListener } from '../../media/dsp/opus-dtmf-listener.ts';
 import type { OpusPacket } from '../../media/webrtc/leg.ts';
 import type { LegFactory, MediaLeg } from '../../media/webrtc/media-leg.ts';
+import type { ConferenceMixing } from '../../media/mixer/conference-rooms.ts';
 import type { OpusClip } from '../../media/codec/opus-clip.ts';
 import type { LoopTrack, Player } from '../../media/player/player.ts';
 import { Recorder, RECORDER_SOUND_RATE } from '../../media/recorder/recorder.ts';
-import type { ActiveRecording, CallLeg, LegSource, MediaPlane, Playable, PromptName } from '../calls/ports.ts';
+import type { ActiveRecording, CallLeg, ConferenceMembership, ConferenceTone, LegSource, MediaPlane, Playable, PromptName } from '../calls/ports.ts';
 import type { PromptLibrary } from './prompt-library.ts';
 
 /** A key reported both as an RFC 4733 event and as sound within this time is one press. */
@@ -33,6 +36,16 @@ export interface WebrtcMediaPlaneOptions {
   recordingClip: (path: string) => Promise<OpusClip>;
   /** Where recordings make their MP3 as the caller speaks (the voicemail notices finish them). */
   mp3Streams?: Mp3Streams;
+  /** Where conference rooms are mixed: beside the legs (the MediaWorker, or ConferenceRooms with LocalLegs). */
+  conferences: ConferenceMixing;
+}
+
+/** The rooms' join and leave sounds, for the one member left alone (the mix has nobody to play them to it). */
+const conferenceToneClips = new Map<ConferenceTone, OpusClip>();
+function conferenceToneClip(tone: ConferenceTone): OpusClip {
+  let clip = conferenceToneClips.get(tone);
+  if (!clip) conferenceToneClips.set(tone, (clip = encodeOpusClip(conferenceTone(tone, OPUS_SAMPLE_RATE))));
+  return clip;
 }
 
 let nextLeg = 1;
@@ -57,6 +70,8 @@ class WebrtcCallLeg implements CallLeg {
   /** The recording in progress, told about keys heard as sound (their tones may be cut from its end). */
   #recorder: Recorder | null = null;
   #lastDigit = { digit: '', atMs: -Infinity, inBand: false };
+  /** In a conference room (its audio is in the room's mix). */
+  #inRoom = false;
 
   constructor(
     readonly leg: MediaLeg,
@@ -88,7 +103,35 @@ class WebrtcCallLeg implements CallLeg {
         this.#stopSource = () => relay.close();
         return;
       }
+      case 'conference': {
+        if (!this.#inRoom) return;
+        const { conferences } = this.options;
+        conferences.hear(this.leg, true);
+        this.#stopSource = () => {
+          if (this.#inRoom) conferences.hear(this.leg, false);
+        };
+        return;
+      }
     }
+  }
+
+  /** In room `roomId`'s mix from now on; it hears the room once told to (hear conference). */
+  joinRoom(roomId: string): ConferenceMembership {
+    const { conferences } = this.options;
+    conferences.join(roomId, this.leg);
+    this.#inRoom = true;
+    let left = false;
+    return {
+      announce: (tone) => {
+        if (!left) conferences.announce(this.leg, tone);
+      },
+      leave: () => {
+        if (left) return;
+        left = true;
+        this.#inRoom = false;
+        conferences.leave(this.leg);
+      },
+    };
   }
 
   async play(prompt: PromptName): Promise<void> {
@@ -132,6 +175,8 @@ class WebrtcCallLeg implements CallLeg {
         return this.options.prompts.spoken(item.value);
       case 'beep':
         return this.options.beep;
+      case 'conference-tone':
+        return conferenceToneClip(item.tone);
       case 'audio-message':
         return this.options.audioMessageClip(item.audioMessageId);
       case 'recording':
@@ -249,6 +294,11 @@ export class WebrtcMediaPlane implements MediaPlane {
   /** Legs not closed yet: after every call has ended this must be 0 (the leak test checks it). */
   get openLegs(): number {
     return this.#openLegs.size;
+  }
+
+  joinConference(roomId: string, leg: CallLeg): ConferenceMembership {
+    // The engine may hand a traced Proxy of the leg: joinRoom runs on the leg itself.
+    return (leg as WebrtcCallLeg).joinRoom(roomId);
   }
 
   async answer(offer: string): Promise<{ leg: CallLeg; answer: string }> {

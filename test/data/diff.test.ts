@@ -42,4 +42,17 @@ test('forwarding chains read as sentences', () => {
   assert.equal(diffConfigs(before, off)[0]?.details, ['Forwarding on no answer: after 20 s: voicemail as a last resort → off']);
 });
 
+test('conference rooms: added, their PIN named but never shown, a number routed to one', () => {
+  const before = sampleConfig();
+  let after = upsertEntity(before, 'conferenceRooms', { id: 'conf-1', name: 'Weekly', pin: '', maxParticipants: 10 });
+  after = upsertEntity(after, 'incomingNumbers', { ...before.incomingNumbers[0]!, destination: { type: 'conference', roomId: 'conf-1' } });
+  assert.equal(diffConfigs(before, after).map(describeChange).sort(), [
+    'Conference room Weekly added',
+    'Incoming number +33100000101 (Main line) changed: Destination: user Alice Martin (101) → conference room Weekly',
+  ]);
+  const changed = upsertEntity(after, 'conferenceRooms', { id: 'conf-1', name: 'Weekly', pin: '97531', maxParticipants: 5 });
+  const lines = diffConfigs(after, changed).map(describeChange);
+  assert.equal(lines, ['Conference room Weekly changed: PIN changed; Maximum participants: 10 → 5']);
+});
+
 test.run();

@@ -67,4 +67,23 @@ test('references to audio messages and IVR menus are checked', () => {
   assert.is(messagesOf(edited).length, 2);
 });
 
+test('conference rooms: a number to a room that no longer exists is refused; a PIN is empty or 4 to 8 digits; at least 2 participants', () => {
+  const config = upsertEntity(sampleConfig(), 'conferenceRooms', { id: 'conf-1', name: 'Team', pin: '', maxParticipants: 10 });
+  const routed = upsertEntity(config, 'incomingNumbers', { ...config.incomingNumbers[0]!, destination: { type: 'conference', roomId: 'conf-1' } });
+  assert.equal(validateConfig(routed), []);
+  const problems = validateConfig(removeEntity(routed, 'conferenceRooms', 'conf-1'));
+  assert.equal(problems, [{ path: 'incomingNumbers/n-main/destination', message: 'Incoming number +33100000101 (Main line) goes to a conference room that no longer exists' }]);
+  for (const pin of ['123', '123456789', '12a4']) {
+    const bad = upsertEntity(routed, 'conferenceRooms', { id: 'conf-1', name: 'Team', pin, maxParticipants: 10 });
+    assert.equal(messagesOf(bad), ['4 to 8 digits'], `PIN ${pin}`);
+  }
+  assert.equal(validateConfig(upsertEntity(routed, 'conferenceRooms', { id: 'conf-1', name: 'Team', pin: '2468', maxParticipants: 10 })), []);
+  assert.is(messagesOf(upsertEntity(routed, 'conferenceRooms', { id: 'conf-1', name: 'Team', pin: '', maxParticipants: 1 })).length, 1);
+});
+
+test('a configuration stored before conference rooms existed still reads, with none', () => {
+  const { conferenceRooms: _none, ...older } = sampleConfig();
+  assert.equal(validateConfig(older), []);
+});
+
 test.run();

@@ -181,4 +181,33 @@ api('logout ends the session', async ({ server }) => {
   assert.is((await client.get('/api/draft')).status, 401, 'the old cookie no longer opens a session');
 });
 
+api('conference rooms: created with defaults, bad PIN and size refused naming the field, a room in use cannot be removed at Apply', async ({ admin }) => {
+  const badPin = await admin.post('/api/draft/conference-rooms', { name: 'Weekly', pin: '12' });
+  assert.is(badPin.status, 400);
+  assert.equal(badPin.body.fields, [{ field: 'pin', message: '4 to 8 digits' }]);
+  const badSize = await admin.post('/api/draft/conference-rooms', { name: '', maxParticipants: 1000 });
+  assert.is(badSize.status, 400);
+  assert.equal(badSize.body.fields.map((f: { field: string }) => f.field).sort(), ['maxParticipants', 'name']);
+  const created = await admin.post('/api/draft/conference-rooms', { name: 'Weekly' });
+  assert.is(created.status, 201);
+  const room = created.body.entity;
+  assert.equal({ ...room, id: undefined }, { id: undefined, name: 'Weekly', pin: '', maxParticipants: 10 });
+  assert.match(room.id, /^conf-/);
+  const withPin = await admin.put(`/api/draft/conference-rooms/${room.id}`, { name: 'Weekly', pin: '2468', maxParticipants: 6 });
+  assert.is(withPin.status, 200);
+  const number = (await admin.get('/api/draft/incoming-numbers/n-main')).body;
+  assert.is((await admin.put('/api/draft/incoming-numbers/n-main', { ...number, destination: { type: 'conference', roomId: room.id } })).status, 200);
+  const changes = (await admin.get('/api/draft/changes')).body.changes.map((c: { what: string; name: string; kind: string }) => `${c.what} ${c.name} ${c.kind}`);
+  assert.ok(changes.includes('Conference room Weekly added'), changes.join('; '));
+  assert.is((await admin.delete(`/api/draft/conference-rooms/${room.id}`)).status, 200);
+  const refused = await admin.post('/api/draft/apply');
+  assert.is(refused.status, 422);
+  assert.ok(
+    refused.body.problems.some((p: { message: string }) => p.message.endsWith('goes to a conference room that no longer exists')),
+    JSON.stringify(refused.body.problems),
+  );
+  assert.is((await admin.put('/api/draft/incoming-numbers/n-main', number)).status, 200);
+  assert.is((await admin.post('/api/draft/apply')).status, 200);
+});
+
 api.run();

@@ -4,6 +4,7 @@ import type {
   ActiveRecording,
   CallLeg,
   CallRecord,
+  ConferenceMembership,
   LegSource,
   MediaPlane,
   MessageDetails,
@@ -89,7 +90,9 @@ export class FakeLeg implements CallLeg {
             ? 'beep'
             : item.type === 'audio-message'
               ? `audio:${item.audioMessageId}`
-              : `recording:${item.path}`;
+              : item.type === 'conference-tone'
+                ? `tone:${item.tone}`
+                : `recording:${item.path}`;
     this.heard.push(label);
     await new Promise((resolve) => setTimeout(resolve, 5));
     this.heard.push('silence');
@@ -141,6 +144,30 @@ export class FakeMediaPlane implements MediaPlane {
     leg.audioMessagesWithAudio = this.audioMessagesWithAudio;
     this.legs.push(leg);
     return { leg, answer: `answer-to:${offer}` };
+  }
+
+  /** What the conference rooms were told, in order: "join:room:leg-1", "announce:join:leg-1", "leave:leg-1". */
+  conference: string[] = [];
+  /** Legs in each room now. */
+  rooms = new Map<string, Set<string>>();
+
+  joinConference(roomId: string, leg: CallLeg): ConferenceMembership {
+    this.conference.push(`join:${roomId}:${leg.id}`);
+    const members = this.rooms.get(roomId) ?? new Set<string>();
+    this.rooms.set(roomId, members.add(leg.id));
+    let left = false;
+    return {
+      announce: (tone) => {
+        if (!left) this.conference.push(`announce:${tone}:${leg.id}`);
+      },
+      leave: () => {
+        if (left) return;
+        left = true;
+        this.conference.push(`leave:${leg.id}`);
+        members.delete(leg.id);
+        if (members.size === 0) this.rooms.delete(roomId);
+      },
+    };
   }
 }
 

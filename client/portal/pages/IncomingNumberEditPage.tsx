@@ -16,6 +16,7 @@ const DESTINATION_TYPES: { type: DestinationType; label: string; which: string }
   { type: 'user', label: 'User', which: 'User' },
   { type: 'voicemail', label: 'Voicemail', which: 'Voicemail box' },
   { type: 'ivr', label: 'IVR menu', which: 'IVR menu' },
+  { type: 'conference', label: 'Conference room', which: 'Conference room' },
   { type: 'hangup', label: 'Hang up', which: '' },
 ];
 
@@ -27,6 +28,8 @@ function targetIdOf(destination: Destination): string {
       return destination.boxId;
     case 'ivr':
       return destination.menuId;
+    case 'conference':
+      return destination.roomId;
     case 'hangup':
       return '';
   }
@@ -40,6 +43,8 @@ function choicesFor(config: PortalConfig, type: DestinationType): { id: string; 
       return config.voicemailBoxes.map((b) => ({ id: b.id, label: b.enabled ? b.name : `${b.name} (disabled)` }));
     case 'ivr':
       return config.ivrMenus.map((m) => ({ id: m.id, label: m.name }));
+    case 'conference':
+      return config.conferenceRooms.map((r) => ({ id: r.id, label: r.name }));
     case 'hangup':
       return [];
   }
@@ -53,6 +58,8 @@ function buildDestination(type: DestinationType, targetId: string): Destination 
       return { type, boxId: targetId };
     case 'ivr':
       return { type, menuId: targetId };
+    case 'conference':
+      return { type, roomId: targetId };
     case 'hangup':
       return { type };
   }
@@ -172,7 +179,7 @@ export function IncomingNumberEditPage({ id }: { id: string | null }) {
               <Field
                 id="number-destination-target"
                 label={kind.which}
-                error={errors.of('destination.userId') ?? errors.of('destination.boxId') ?? errors.of('destination.menuId') ?? (errors.of('destination.type') ? undefined : errors.of('destination'))}
+                error={errors.of('destination.userId') ?? errors.of('destination.boxId') ?? errors.of('destination.menuId') ?? errors.of('destination.roomId') ?? (errors.of('destination.type') ? undefined : errors.of('destination'))}
                 hint={choices.length === 0 ? `There is no ${kind.which.toLowerCase()} yet.` : undefined}
               >
                 {(control) => (

@@ -50,6 +50,7 @@ test('two rooms on one clock: each leg hears its own room only, every 20 ms; clo
   rooms.join('sales', asLeg(b));
   rooms.join('support', asLeg(x));
   rooms.join('support', asLeg(y));
+  for (const leg of [a, b, x, y]) rooms.hear(asLeg(leg), true);
   assert.equal({ rooms: rooms.takeStats().rooms }, { rooms: 2 });
   const talks = [a.talk(opusToneFrames(440, 50, 0.3)), b.talk(opusToneFrames(660, 50, 0.3)), x.talk(opusToneFrames(880, 50, 0.3)), y.talk(opusToneFrames(1100, 50, 0.3))];
   await Promise.all(talks.map((t) => t.done));
@@ -81,7 +82,7 @@ test('hear(false) stops the mix to one leg while it stays heard; announce reache
     const [a, b] = [new TestLeg(), new TestLeg()];
     rooms.join('r', asLeg(a));
     rooms.join('r', asLeg(b));
-    rooms.hear(asLeg(a), false);
+    rooms.hear(asLeg(b), true);
     const talk = a.talk(opusToneFrames(440, 30, 0.3));
     await talk.done;
     await sleep(40);

@@ -115,4 +115,10 @@ test('an incoming number to a box goes straight to it; a disabled box is not ava
   assert.equal(planDestination(disabled, { type: 'voicemail', boxId: 'vm-u102' }), [{ type: 'play', prompt: 'not-available' }, { type: 'hangup', reason: 'unavailable' }]);
 });
 
+test('an incoming number to a conference room goes into it; a room that is gone is not available', () => {
+  const config = upsertEntity(sampleConfig(), 'conferenceRooms', { id: 'conf-1', name: 'Team', pin: '', maxParticipants: 10 });
+  assert.equal(planDestination(config, { type: 'conference', roomId: 'conf-1' }), [{ type: 'conference', roomId: 'conf-1' }]);
+  assert.equal(planDestination(config, { type: 'conference', roomId: 'gone' }), [{ type: 'play', prompt: 'not-available' }, { type: 'hangup', reason: 'unavailable' }]);
+});
+
 test.run();
