@@ -10,7 +10,10 @@ import { InboundSms, NotSmsCompatibleError, smsEmailOf, SmsTooLongError, Unknown
 import { checkSmsWebhookSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../sms/webhook-signature.ts';
 import { HttpError } from './errors.ts';
 
-/** Far above 1 600 characters even written as \uXXXX escapes; beyond it, 413 before anything else. */
+/**
+ * Far above 1 600 characters even written as \uXXXX escapes; beyond it, 413 before anything else.
+ * No Content-Encoding (inflate off, 415): the signature is over the bytes as sent.
+ */
 const WEBHOOK_BODY_LIMIT = '64kb';
 
 export interface SmsWebhookDeps {
@@ -26,7 +29,7 @@ export function smsWebhookRoutes({ inbox, secret, now = () => new Date() }: SmsW
   const configured: RequestHandler = (_request, _response, next) => {
     next(secret ? undefined : new HttpError(503, 'Incoming SMS are not set up on this PBX: SMS_WEBHOOK_SECRET is not set (see the README)'));
   };
-  router.post('/', configured, express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }), async (request, response) => {
+  router.post('/', configured, express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT, inflate: false }), async (request, response) => {
     const rawBody: Buffer = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const check = checkSmsWebhookSignature(secret!, { timestamp: request.get(TIMESTAMP_HEADER), signature: request.get(SIGNATURE_HEADER), rawBody }, now());
     if (!check.ok) throw new HttpError(401, check.problem);
