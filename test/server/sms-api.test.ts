@@ -210,7 +210,7 @@ test('SMTP down, then up: the SMS e-mail is delivered once', async (ctx) => {
   assert.is(shown.email.status, 'pending');
   const smtp = await startSmtpServer(downPort);
   try {
-    await smtp.waitForMessages(1, 30_000); // the next retry comes 5 s after the first failure
+    await smtp.waitForMessages(1, 45_000); // the next retry comes 5 s after the first failure (10 s after a second)
     await settle(2000);
     assert.is(smtp.messages.length, 1, 'once');
     assert.ok(smtp.messages[0]!.text!.includes('While the mail server is down'));
