@@ -160,7 +160,8 @@ async function setUp(ctx: Context): Promise<void> {
     { boxId: 'vm-u101', callerName: 'Jean Dupont', callerNumber: '+33612345678', dialled: '+33100000101', startedAt: '2026-03-01T08:00:00.000Z', seconds: 3, toneHz: 500 },
     { boxId: 'vm-u102', callerName: 'Alice Martin', callerNumber: '101', dialled: '102', startedAt: '2026-03-02T10:00:00.000Z', seconds: 2, toneHz: 900 },
   ]);
-  ctx.server = await startServer({ dataDir });
+  // The SMS webhook on, so its own checks answer (401 unsigned): without a secret it answers 503 by design.
+  ctx.server = await startServer({ dataDir, env: { SMS_WEBHOOK_SECRET: 'malformed-input-sms-secret' } });
   const admin = new ApiClient(ctx.server.url);
   assert.is((await admin.loginAdmin(ctx.server.adminPassword)).status, 200);
   await setUpUsers(admin, PASSWORDS);
