@@ -63,6 +63,8 @@ const LANGUAGE_WORDS: Record<AccentLanguage, { noun: string; adjective: string }
 
 /** What the admin is told will happen: "English text, read with a French accent". */
 export function readingInWords(textLanguage: AccentLanguage, voiceLanguage: AccentLanguage): string {
-  if (textLanguage === voiceLanguage) return `${LANGUAGE_WORDS[textLanguage].noun} text, read by a ${LANGUAGE_WORDS[voiceLanguage].adjective} voice`;
-  return `${LANGUAGE_WORDS[textLanguage].noun} text, read with a ${LANGUAGE_WORDS[voiceLanguage].adjective} accent`;
+  const adjective = LANGUAGE_WORDS[voiceLanguage].adjective;
+  const article = /^[AEIOU]/.test(adjective) ? 'an' : 'a';
+  if (textLanguage === voiceLanguage) return `${LANGUAGE_WORDS[textLanguage].noun} text, read by ${article} ${adjective} voice`;
+  return `${LANGUAGE_WORDS[textLanguage].noun} text, read with ${article} ${adjective} accent`;
 }

@@ -1,18 +1,28 @@
-// Audio messages: greetings and announcements used by voicemail boxes and incoming numbers. For now a
-// message is a name; recording, uploading and text-to-speech come with a later release.
+// Audio messages: greetings and announcements used by voicemail boxes and incoming numbers. Each row
+// plays the message's current audio and opens the dialogs that give it new audio.
+import type { ComponentType } from 'preact';
 import { useState } from 'preact/hooks';
 import type { AudioMessage } from '../../../data/schema.ts';
 import { AudioMessageUploadDialog } from '../components/AudioMessageUploadDialog.tsx';
-import { LaterReleaseDialog } from '../components/Dialog.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { RecordMessageDialog } from '../components/RecordMessageDialog.tsx';
+import { TextMessageDialog } from '../components/TextMessageDialog.tsx';
 import { useDraft } from '../portal-state.tsx';
 import { href } from '../router.ts';
 import { audioSourceInWords, durationInWords } from '../words.ts';
 
+/** The buttons of each row, each opening its dialog for that message: add one here to add a way to make audio. */
+const ROW_DIALOGS: { label: string; dialog: ComponentType<{ message: AudioMessage; onClose(): void }> }[] = [
+  { label: 'Record/Listen', dialog: RecordMessageDialog },
+  { label: 'Text message', dialog: TextMessageDialog },
+  { label: 'Upload a file', dialog: AudioMessageUploadDialog },
+];
+
 export function AudioMessagesPage() {
   const { audioMessages } = useDraft().config;
-  const [later, setLater] = useState<string | null>(null);
-  const [uploadingFor, setUploadingFor] = useState<AudioMessage | null>(null);
+  const [open, setOpen] = useState<{ dialog: number; messageId: string } | null>(null);
+  const openMessage = open && audioMessages.find((m) => m.id === open.messageId);
+  const OpenDialog = open && ROW_DIALOGS[open.dialog]!.dialog;
   return (
     <>
       <PageHeader title="Audio messages" subtitle="Greetings and announcements for voicemail boxes and incoming numbers.">
@@ -25,6 +35,7 @@ export function AudioMessagesPage() {
           <thead>
             <tr>
               <th>Name</th>
+              <th>Audio</th>
               <th>Source</th>
               <th>Length</th>
               <th class="actions-col">
@@ -36,19 +47,22 @@ export function AudioMessagesPage() {
             {audioMessages.map((message) => (
               <tr key={message.id} data-testid={`audio-message-row-${message.id}`}>
                 <td class="strong">{message.name}</td>
-                <td>{message.source === 'none' ? <span class="muted">{audioSourceInWords(message)}</span> : audioSourceInWords(message)}</td>
-                <td>{durationInWords(message.durationMs)}</td>
+                <td>
+                  {message.fileId ? (
+                    <audio class="table-audio" controls preload="none" src={`/api/audio/${encodeURIComponent(message.fileId)}`} aria-label={`Listen to ${message.name}`} data-testid="audio-message-player" />
+                  ) : (
+                    <span class="muted">—</span>
+                  )}
+                </td>
+                <td data-testid="audio-message-source">{message.source === 'none' ? <span class="muted">{audioSourceInWords(message)}</span> : audioSourceInWords(message)}</td>
+                <td data-testid="audio-message-length">{durationInWords(message.durationMs)}</td>
                 <td class="actions-col">
                   <div class="button-row">
-                    <button type="button" class="btn btn-small btn-secondary" onClick={() => setLater('Record / Listen')}>
-                      Record/Listen
-                    </button>
-                    <button type="button" class="btn btn-small btn-secondary" onClick={() => setLater('Text message')}>
-                      Text message
-                    </button>
-                    <button type="button" class="btn btn-small btn-secondary" onClick={() => setUploadingFor(message)}>
-                      Upload a file
-                    </button>
+                    {ROW_DIALOGS.map((entry, index) => (
+                      <button key={entry.label} type="button" class="btn btn-small btn-secondary" onClick={() => setOpen({ dialog: index, messageId: message.id })}>
+                        {entry.label}
+                      </button>
+                    ))}
                   </div>
                 </td>
               </tr>
@@ -57,8 +71,7 @@ export function AudioMessagesPage() {
         </table>
         {audioMessages.length === 0 && <p class="empty">No audio message yet. Add one, then record it or type its text.</p>}
       </div>
-      {uploadingFor && <AudioMessageUploadDialog message={uploadingFor} onClose={() => setUploadingFor(null)} />}
-      {later && <LaterReleaseDialog feature={later} onClose={() => setLater(null)} />}
+      {OpenDialog && openMessage && <OpenDialog message={openMessage} onClose={() => setOpen(null)} />}
     </>
   );
 }

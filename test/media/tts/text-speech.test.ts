@@ -53,6 +53,7 @@ test('sentences, and what the dialog says will happen', () => {
   assert.equal(sentencesOf(' ... \n\n'), []);
   assert.is(readingInWords('en', 'fr'), 'English text, read with a French accent');
   assert.is(readingInWords('de', 'de'), 'German text, read by a German voice');
+  assert.is(readingInWords('fr', 'en'), 'French text, read with an English accent');
 });
 
 const TEN_WORDS = {
