@@ -6,6 +6,8 @@ import { Layout } from './components/Layout.tsx';
 import { AudioMessageNewPage } from './pages/AudioMessageNewPage.tsx';
 import { AudioMessagesPage } from './pages/AudioMessagesPage.tsx';
 import { ChangesPage } from './pages/ChangesPage.tsx';
+import { ConferenceRoomEditPage } from './pages/ConferenceRoomEditPage.tsx';
+import { ConferenceRoomsPage } from './pages/ConferenceRoomsPage.tsx';
 import { IncomingNumberEditPage } from './pages/IncomingNumberEditPage.tsx';
 import { IncomingNumbersPage } from './pages/IncomingNumbersPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
@@ -100,6 +102,8 @@ const TITLES: Record<Route['page'], string> = {
   'audio-messages': 'Audio messages',
   'audio-message-new': 'Audio messages',
   'music-on-hold': 'Music on hold',
+  'conference-rooms': 'Conference rooms',
+  'conference-room': 'Conference rooms',
   changes: 'Changes & history',
   outbox: 'Outbox',
   'outbox-notice': 'Outbox',
@@ -136,6 +140,10 @@ function Page({ route }: { route: Route }) {
       return <AudioMessageNewPage />;
     case 'music-on-hold':
       return <MusicOnHoldPage />;
+    case 'conference-rooms':
+      return <ConferenceRoomsPage />;
+    case 'conference-room':
+      return <ConferenceRoomEditPage id={route.id} />;
     case 'changes':
       return <ChangesPage />;
     case 'voicemail-messages':

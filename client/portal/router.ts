@@ -15,6 +15,8 @@ export type Route =
   | { page: 'audio-messages' }
   | { page: 'audio-message-new' }
   | { page: 'music-on-hold' }
+  | { page: 'conference-rooms' }
+  | { page: 'conference-room'; id: string | null }
   | { page: 'changes' }
   | { page: 'outbox' }
   | { page: 'outbox-notice'; noticeId: string };
@@ -41,6 +43,8 @@ export function parseRoute(hash: string): Route {
       return id === 'new' ? { page: 'audio-message-new' } : { page: 'audio-messages' };
     case 'music-on-hold':
       return { page: 'music-on-hold' };
+    case 'conference-rooms':
+      return id === undefined ? { page: 'conference-rooms' } : { page: 'conference-room', id: entityId };
     case 'changes':
       return { page: 'changes' };
     case 'outbox':
@@ -63,6 +67,8 @@ export function href(route: Route): string {
       return `#/outbox/${encodeURIComponent(route.noticeId)}`;
     case 'number':
       return `#/numbers/${id(route.id)}`;
+    case 'conference-room':
+      return `#/conference-rooms/${id(route.id)}`;
     case 'number-sms':
       return `#/numbers/${encodeURIComponent(route.id)}/sms`;
     case 'audio-message-new':

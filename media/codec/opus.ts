@@ -10,8 +10,8 @@ export const OPUS_FRAME_MS = 20;
 export interface OpusEncoderOptions {
   /** Bits per second; 32 kb/s is transparent for speech and fine for hold music. */
   bitrate?: number;
-  /** 'voip' favours intelligibility, 'audio' fidelity (music prompts). */
-  application?: 'voip' | 'audio';
+  /** 'voip' favours intelligibility, 'audio' fidelity (music prompts), 'restricted_lowdelay' CELT only (cheapest, least delay). */
+  application?: 'voip' | 'audio' | 'restricted_lowdelay';
   /** 0-10: CPU against quality. */
   complexity?: number;
 }

@@ -1,5 +1,6 @@
-// A conference room through the public caller page: three real Chromiums whose fake microphones
-// play three tones (A 440 Hz, B 660 Hz, C 880 Hz) dial a number that leads to a room with a PIN,
+// A conference room set up in the portal (a room with a PIN, a number that leads to it, Apply
+// changes), then used through the public caller page: three real Chromiums whose fake microphones
+// play three tones (A 440 Hz, B 660 Hz, C 880 Hz) dial the number that leads to the room,
 // type the PIN on the call keypad, and each hears the other two tones and not its own (what each
 // page hears, measured by its WebAudio analyser). The first alone hears music; when one hangs up,
 // the others stop hearing it.
@@ -8,13 +9,12 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AudioSnapshot } from '../../client/shared/audio-meter.ts';
-import { ApiClient } from '../support/api-client.ts';
 import { launchBrowser } from '../support/browser.ts';
-import { CallerPage, summarize, writeToneWav } from '../support/phone-pages.ts';
+import { CallerPage, summarize, waitForText, writeToneWav } from '../support/phone-pages.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));
@@ -41,18 +41,6 @@ conference.before(async (ctx) => {
   ctx.wavDir = await mkdtemp(join(tmpdir(), 'switchboard-conference-'));
   // Three callers from one address: above the public page's default of 2 per address.
   ctx.server = await startServer({ env: { PUBLIC_CALLS_PER_ADDRESS: '5' } });
-  const admin = new ApiClient(ctx.server.url);
-  await admin.loginAdmin(ctx.server.adminPassword);
-  const room = await admin.post('/api/draft/conference-rooms', { name: 'Weekly meeting', pin: PIN, maxParticipants: 5 });
-  assert.is(room.status, 201, JSON.stringify(room.body));
-  const number = await admin.post('/api/draft/incoming-numbers', {
-    number: NUMBER,
-    label: 'Conference',
-    destination: { type: 'conference', roomId: room.body.entity.id },
-    smsCompatible: false,
-  });
-  assert.is(number.status, 201, JSON.stringify(number.body));
-  assert.is((await admin.post('/api/draft/apply')).status, 200);
   const open = async (hz: number): Promise<Caller> => {
     const browser = await launchBrowser({ fakeMicrophoneWav: await writeToneWav(ctx.wavDir, hz) });
     const context = await browser.newContext({ viewport: { width: 1000, height: 800 }, permissions: ['microphone'] });
@@ -60,6 +48,56 @@ conference.before(async (ctx) => {
   };
   const [A, B, C] = await Promise.all([open(TONE.A), open(TONE.B), open(TONE.C)]);
   ctx.callers = { A, B, C };
+});
+
+async function openSection(page: Page, label: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: label }).waitFor();
+}
+
+conference('the portal: a room with a PIN (a bad PIN refused in words), a number that leads to it, Apply changes', async ({ server, callers: { A } }) => {
+  const page = await A.browser.newPage({ viewport: { width: 1200, height: 900 } });
+  page.setDefaultTimeout(10_000);
+  await page.goto(`${server.url}/portal/`);
+  await page.getByLabel('Name').fill('admin');
+  await page.getByLabel('Password').fill(server.adminPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('pending-changes').waitFor();
+
+  await openSection(page, 'Conference rooms');
+  await page.getByRole('link', { name: 'Add a conference room' }).click();
+  await page.getByLabel('Name').fill('Weekly meeting');
+  await page.getByLabel('PIN').fill('12');
+  await page.getByLabel('Participants at most').fill('5');
+  await page.getByRole('button', { name: 'Add the room' }).click();
+  assert.is(await waitForText(page.getByTestId('error-room-pin'), 'digits'), '4 to 8 digits.');
+  await page.getByLabel('PIN').fill(PIN);
+  await page.screenshot({ path: `${SCREENSHOTS}conference-room-edit.png`, fullPage: true });
+  await page.getByRole('button', { name: 'Add the room' }).click();
+  const table = page.getByTestId('conference-rooms-table');
+  await waitForText(table, 'Weekly meeting');
+  assert.match((await table.textContent()) ?? '', /PIN.*5.*No number yet/);
+
+  await openSection(page, 'Incoming numbers');
+  await page.getByRole('link', { name: 'Add a number' }).click();
+  await page.getByLabel('Number', { exact: true }).fill(NUMBER);
+  await page.getByLabel('Label').fill('Conference');
+  await page.getByLabel('Destination type for voice call').selectOption({ label: 'Conference room' });
+  await page.getByLabel('Conference room', { exact: true }).selectOption({ label: 'Weekly meeting' });
+  await page.getByRole('button', { name: 'Add the number' }).click();
+  await waitForText(page.getByTestId('numbers-table'), 'Conference room Weekly meeting');
+
+  await openSection(page, 'Conference rooms');
+  await waitForText(table, NUMBER);
+  await page.screenshot({ path: `${SCREENSHOTS}conference-rooms.png`, fullPage: true });
+  await page.getByTestId('apply-changes').click();
+  const dialog = page.getByRole('dialog', { name: 'Apply changes' });
+  await dialog.getByTestId('change-list').waitFor();
+  const review = ((await dialog.textContent()) ?? '').replace(/\s+/g, ' ');
+  assert.ok(review.includes('Conference room') && review.includes('Weekly meeting'), review);
+  await dialog.getByRole('button', { name: 'Confirm and apply' }).click();
+  await waitForText(page.getByTestId('apply-result'), /Version \d+ applied/);
+  await page.close();
 });
 
 conference.after(async (ctx) => {

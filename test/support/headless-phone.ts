@@ -320,6 +320,11 @@ export class HeadlessPhone {
     this.#keptPayloads.length = 0;
   }
 
+  /** The last `count` Opus payloads received (needs `keepReceived`). */
+  receivedPayloads(count: number): Buffer[] {
+    return this.#keptPayloads.slice(-count);
+  }
+
   /** The loudest frequency (Hz) in the last `ms` of audio received (needs `keepReceived`). */
   receivedFrequency(ms = 500): number {
     const payloads = this.#keptPayloads.slice(-Math.ceil(ms / FRAME_MS));
