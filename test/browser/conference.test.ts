@@ -55,7 +55,8 @@ async function openSection(page: Page, label: string): Promise<void> {
   await page.getByRole('heading', { level: 1, name: label }).waitFor();
 }
 
-conference('the portal: a room with a PIN (a bad PIN refused in words), a number that leads to it, Apply changes', async ({ server, callers: { A } }) => {
+conference('the portal: a room with a PIN (a bad PIN refused in words), a number that leads to it, Apply changes', async ({ server, callers }) => {
+  const { A } = callers;
   const page = await A.browser.newPage({ viewport: { width: 1200, height: 900 } });
   page.setDefaultTimeout(10_000);
   await page.goto(`${server.url}/portal/`);
@@ -98,6 +99,11 @@ conference('the portal: a room with a PIN (a bad PIN refused in words), a number
   await dialog.getByRole('button', { name: 'Confirm and apply' }).click();
   await waitForText(page.getByTestId('apply-result'), /Version \d+ applied/);
   await page.close();
+  // The caller pages list the numbers as applied: open them again to see the new one.
+  for (const caller of Object.values(callers)) {
+    await caller.page.page.reload();
+    await waitForText(caller.page.page.getByTestId('connection'), 'Online');
+  }
 });
 
 conference.after(async (ctx) => {
