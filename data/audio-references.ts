@@ -5,8 +5,8 @@ import type { AudioStore } from './audio-store.ts';
 import type { ConfigStore } from './config-store.ts';
 import type { PbxConfig } from './schema.ts';
 
-/** How long a file nothing refers to yet is spared: an upload saves its file before its draft edit. */
-export const SWEEP_GRACE_MS = 10 * 60_000;
+/** How long a file nothing refers to yet is spared: an upload saves its file before its draft edit, a text-to-speech preview before it is saved. */
+export const SWEEP_GRACE_MS = 60 * 60_000;
 
 export function audioFileIdsOf(config: PbxConfig): string[] {
   const ids = config.audioMessages.flatMap((m) => (m.fileId ? [m.fileId] : []));
