@@ -12,12 +12,28 @@ export interface TestSmtpServer {
   /** Connections opened so far. */
   connections(): number;
   waitForMessages(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
+  /** Messages received whole and not answered yet (see SmtpServerOptions.acceptDelayMs). */
+  holding(): number;
+  /** Messages received whole whose sender left before the 250: not accepted, not delivered. */
+  abandoned(): number;
   close(): Promise<void>;
 }
 
-export async function startSmtpServer(port = 0): Promise<TestSmtpServer> {
+export interface SmtpServerOptions {
+  /**
+   * Time between the end of a message and the 250 that accepts it, as a slow server takes to
+   * commit it. A sender that goes away meanwhile never hears the 250, and the message is not
+   * delivered: the server only answers for what it acknowledged.
+   */
+  acceptDelayMs?: number;
+}
+
+export async function startSmtpServer(port = 0, options: SmtpServerOptions = {}): Promise<TestSmtpServer> {
   const messages: ParsedMail[] = [];
   let connections = 0;
+  let holding = 0;
+  let abandoned = 0;
+  const closedSessions = new Set<string>();
   const server = new SMTPServer({
     // Plain SMTP on loopback: no STARTTLS with smtp-server's test certificate, no login.
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -27,19 +43,31 @@ export async function startSmtpServer(port = 0): Promise<TestSmtpServer> {
       connections++;
       callback();
     },
-    onData(stream, _session, callback) {
+    onClose(session) {
+      closedSessions.add(session.id);
+    },
+    onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       // A message cut short never ends: smtp-server destroys its stream with an error instead.
       stream.on('error', () => undefined);
       stream.on('end', () => {
-        simpleParser(Buffer.concat(chunks)).then(
-          (mail) => {
-            messages.push(mail);
-            callback();
-          },
-          (error: Error) => callback(error),
-        );
+        holding++;
+        setTimeout(() => {
+          holding--;
+          if (closedSessions.has(session.id)) {
+            abandoned++;
+            callback(new Error('the sender left before the message was accepted'));
+            return;
+          }
+          simpleParser(Buffer.concat(chunks)).then(
+            (mail) => {
+              messages.push(mail);
+              callback();
+            },
+            (error: Error) => callback(error),
+          );
+        }, options.acceptDelayMs ?? 0);
       });
     },
   });
@@ -60,6 +88,8 @@ export async function startSmtpServer(port = 0): Promise<TestSmtpServer> {
       }
       return messages;
     },
+    holding: () => holding,
+    abandoned: () => abandoned,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
