@@ -1,5 +1,5 @@
 // The embedded configuration a fresh PBX starts with, so `npm start` gives a working phone system.
-import { DEFAULT_VOICEMAIL_LIMITS, type Forwardings, type PbxConfig } from './schema.ts';
+import { DEFAULT_VOICEMAIL_LIMITS, defaultTimeZone, type Forwardings, type PbxConfig } from './schema.ts';
 import { syncUserVoicemailBox } from './draft-edits.ts';
 
 /**
@@ -18,7 +18,7 @@ export { DEFAULT_VOICEMAIL_LIMITS };
 /** Users 101 and 102 with voicemail on, one incoming number routed to 101. */
 export function createDefaultConfig(passwordHashes: { '101': string; '102': string }): PbxConfig {
   let config: PbxConfig = {
-    settings: { language: 'en', defaultSmsEmail: '' },
+    settings: { language: 'en', defaultSmsEmail: '', timeZone: defaultTimeZone() },
     users: [],
     voicemailBoxes: [],
     incomingNumbers: [
@@ -35,6 +35,7 @@ export function createDefaultConfig(passwordHashes: { '101': string; '102': stri
     ],
     audioMessages: [],
     ivrMenus: [],
+    openingHours: [],
     musicOnHold: { type: 'default' },
     conferenceRooms: [],
   };

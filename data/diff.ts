@@ -8,6 +8,8 @@ import {
   type Destination,
   type ForwardingChain,
   type Greeting,
+  type IvrMenu,
+  type OpeningHours,
   type PbxConfig,
 } from './schema.ts';
 
@@ -30,6 +32,7 @@ const COLLECTION_NOUNS: Record<CollectionName, string> = {
   audioMessages: 'Audio message',
   ivrMenus: 'IVR menu',
   conferenceRooms: 'Conference room',
+  openingHours: 'Opening hours',
 };
 
 export function diffConfigs(before: PbxConfig, after: PbxConfig): Change[] {
@@ -51,9 +54,9 @@ export function diffConfigs(before: PbxConfig, after: PbxConfig): Change[] {
       if (!old) changes.push({ kind: 'added', what, name: entityName(collection, entity), details: [] });
       else if (!isDeepStrictEqual(old, entity)) {
         const details = describeFields(old, entity, configs, (field, value) =>
-          field === 'preAnswerMessageId' && typeof value === 'string'
+          (field === 'preAnswerMessageId' || field === 'promptMessageId') && typeof value === 'string'
             ? `audio message ${findName('audioMessages', value, ...configs)}`
-            : describeValue(value, ...configs));
+            : describeList(field, value, configs) ?? describeValue(value, ...configs));
         changes.push({ kind: 'changed', what, name: entityName(collection, entity), details });
       }
     }
@@ -96,6 +99,17 @@ const FIELD_LABELS: Record<string, string> = {
   fileId: 'Audio',
   durationMs: 'Length',
   maxParticipants: 'Maximum participants',
+  timeZone: 'Time zone',
+  promptMessageId: 'Prompt',
+  spokenText: 'Spoken text',
+  timeoutSeconds: 'Wait for a key (seconds)',
+  retries: 'Repeats',
+  choices: 'Keys',
+  fallback: 'Fallback',
+  ranges: 'Opening times',
+  holidays: 'Holidays',
+  open: 'When open',
+  closed: 'When closed',
 };
 
 function describeFields(
@@ -139,6 +153,21 @@ function describeForwardings(before: unknown, after: unknown, configs: PbxConfig
   return details;
 }
 
+/** Menu keys, opening times and holidays read as lists: "1 = user Alice (101), # = hang up". */
+function describeList(field: string, value: unknown, configs: PbxConfig[]): string | null {
+  if (!Array.isArray(value)) return null;
+  if (value.length === 0) return 'none';
+  switch (field) {
+    case 'choices':
+      return (value as IvrMenu['choices']).map((c) => `${c.key} = ${describeValue(c.destination, ...configs)}`).join(', ');
+    case 'ranges':
+      return (value as OpeningHours['ranges']).map((r) => `${r.day} ${r.from}–${r.to}`).join(', ');
+    case 'holidays':
+      return (value as OpeningHours['holidays']).map((h) => (h.name ? `${h.date} (${h.name})` : h.date)).join(', ');
+  }
+  return null;
+}
+
 /** Turns a stored value into words, resolving ids to names in either configuration. */
 function describeValue(value: unknown, ...configs: PbxConfig[]): string {
   if (value === null || value === undefined || value === '') return 'none';
@@ -155,8 +184,10 @@ function describeValue(value: unknown, ...configs: PbxConfig[]): string {
       return `IVR menu ${find('ivrMenus', String(tagged.menuId))}`;
     case 'conference':
       return `conference room ${find('conferenceRooms', String(tagged.roomId))}`;
+    case 'opening-hours':
+      return `opening hours ${find('openingHours', String(tagged.openingHoursId))}`;
     case 'hangup':
-      return 'hang up';
+      return typeof tagged.audioMessageId === 'string' ? `hang up after audio message ${find('audioMessages', tagged.audioMessageId)}` : 'hang up';
     case 'default':
       return 'default';
     case 'audio':

@@ -21,10 +21,31 @@ export const E164Number = z.string().regex(/^\+[1-9]\d{6,14}$/, 'an internationa
 export const Name = z.string().trim().min(1, 'required').max(80).regex(/^\P{Cc}*$/u, 'no control characters');
 export const Pin = z.string().regex(/^\d{4,8}$/, '4 to 8 digits');
 
+/** True for an IANA time zone name Intl knows, e.g. Europe/Paris. */
+export function isTimeZone(name: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+\-]*(\/[A-Za-z0-9_+\-]+)*$/.test(name)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The machine's own zone when it has one other than bare UTC, else Europe/Paris (the PBX's home). */
+export function defaultTimeZone(): string {
+  const machine = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return machine && machine !== 'UTC' && machine !== 'Etc/UTC' && isTimeZone(machine) ? machine : 'Europe/Paris';
+}
+
+export const TimeZone = z.string().max(64).refine(isTimeZone, 'an IANA time zone such as Europe/Paris');
+
 export const Settings = z.object({
   language: Language,
   /** Where SMS go for SMS-compatible numbers whose own address is empty. */
   defaultSmsEmail: OptionalEmail,
+  /** Opening hours are read in this zone. Configurations stored before it existed get the default. */
+  timeZone: TimeZone.default(defaultTimeZone),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -106,13 +127,15 @@ export const VoicemailBox = z.object({
 });
 export type VoicemailBox = z.infer<typeof VoicemailBox>;
 
-/** What an incoming voice call reaches. More types come with later features. */
+/** What an incoming voice call reaches (also a menu key, an opening-hours branch). */
 export const Destination = z.discriminatedUnion('type', [
   z.object({ type: z.literal('user'), userId: Id }),
   z.object({ type: z.literal('voicemail'), boxId: Id }),
   z.object({ type: z.literal('ivr'), menuId: Id }),
   z.object({ type: z.literal('conference'), roomId: Id }),
-  z.object({ type: z.literal('hangup') }),
+  z.object({ type: z.literal('opening-hours'), openingHoursId: Id }),
+  /** Hangs up, after an audio message when one is chosen. */
+  z.object({ type: z.literal('hangup'), audioMessageId: Id.optional() }),
 ]);
 export type Destination = z.infer<typeof Destination>;
 export type DestinationType = Destination['type'];
@@ -163,10 +186,29 @@ export const AudioMessage = z.object({
 });
 export type AudioMessage = z.infer<typeof AudioMessage>;
 
-/** IVR menus are filled in by a later feature; for now they can be named and chosen as destinations. */
+export const MENU_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '*', '#'] as const;
+export const MenuKey = z.enum(MENU_KEYS);
+export type MenuKey = z.infer<typeof MenuKey>;
+
+export const MenuChoice = z.object({ key: MenuKey, destination: Destination });
+export type MenuChoice = z.infer<typeof MenuChoice>;
+
+/**
+ * An IVR menu: a prompt, then a key chooses a destination. A wrong key says "invalid choice" and
+ * repeats the menu, as does waiting with no key; after `retries` repeats the call goes to `fallback`.
+ * Menus stored before these fields existed get the defaults.
+ */
 export const IvrMenu = z.object({
   id: Id,
   name: Name,
+  /** The prompt; when it is null or has no audio yet, `spokenText` is spoken instead. */
+  promptMessageId: Id.nullable().default(null),
+  /** Spoken by the PBX's voice when the prompt has no audio; empty: the keys are listed. */
+  spokenText: z.string().trim().max(1000).default(''),
+  timeoutSeconds: z.number().int().min(1).max(60).default(5),
+  retries: z.number().int().min(0).max(10).default(2),
+  choices: z.array(MenuChoice).max(MENU_KEYS.length).default([]),
+  fallback: Destination.default({ type: 'hangup' }),
 });
 export type IvrMenu = z.infer<typeof IvrMenu>;
 
@@ -182,6 +224,34 @@ export const ConferenceRoom = z.object({
 export type ConferenceRoom = z.infer<typeof ConferenceRoom>;
 export const DEFAULT_CONFERENCE_MAX_PARTICIPANTS = 10;
 
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export const Weekday = z.enum(WEEKDAYS);
+export type Weekday = z.infer<typeof Weekday>;
+/** "08:30"; "24:00" ends a range at midnight. */
+export const TimeOfDay = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'a time such as 08:30 (00:00 to 24:00)');
+export const CalendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date such as 2026-12-25')
+  .refine((date) => !Number.isNaN(Date.parse(`${date}T00:00:00Z`)) && new Date(`${date}T00:00:00Z`).toISOString().startsWith(date), 'a date that exists');
+
+/** One weekly opening: a day, from (included) to (excluded), in the PBX's time zone. */
+export const WeeklyRange = z.object({ day: Weekday, from: TimeOfDay, to: TimeOfDay });
+export type WeeklyRange = z.infer<typeof WeeklyRange>;
+
+export const Holiday = z.object({ date: CalendarDate, name: z.string().trim().max(80).default('') });
+export type Holiday = z.infer<typeof Holiday>;
+
+/** The dial plan: within a weekly range (and not on a holiday) calls go to `open`, otherwise to `closed`. */
+export const OpeningHours = z.object({
+  id: Id,
+  name: Name,
+  ranges: z.array(WeeklyRange).max(100),
+  holidays: z.array(Holiday).max(400),
+  open: Destination,
+  closed: Destination,
+});
+export type OpeningHours = z.infer<typeof OpeningHours>;
+
 export const MusicOnHold = z.discriminatedUnion('type', [
   z.object({ type: z.literal('default') }),
   /** An uploaded file, stored once encoded (data/audio-store.ts); `name` is the file's name as uploaded. */
@@ -196,6 +266,8 @@ export const PbxConfig = z.object({
   incomingNumbers: z.array(IncomingNumber),
   audioMessages: z.array(AudioMessage),
   ivrMenus: z.array(IvrMenu),
+  /** Configurations stored before opening hours existed have none. */
+  openingHours: z.array(OpeningHours).default([]),
   musicOnHold: MusicOnHold,
   /** Absent from configurations stored before conference rooms existed. */
   conferenceRooms: z.array(ConferenceRoom).default([]),
@@ -203,6 +275,6 @@ export const PbxConfig = z.object({
 export type PbxConfig = z.infer<typeof PbxConfig>;
 
 /** The collections of the configuration that hold entities with an id. */
-export const COLLECTIONS = ['users', 'voicemailBoxes', 'incomingNumbers', 'audioMessages', 'ivrMenus', 'conferenceRooms'] as const;
+export const COLLECTIONS = ['users', 'voicemailBoxes', 'incomingNumbers', 'audioMessages', 'ivrMenus', 'conferenceRooms', 'openingHours'] as const;
 export type CollectionName = (typeof COLLECTIONS)[number];
 export type EntityOf<C extends CollectionName> = PbxConfig[C][number];

@@ -1,5 +1,6 @@
 // Whole-configuration checks run by Apply changes: everything a single field's schema cannot see
 // (references between entities, uniqueness). Each problem is a sentence an admin can act on.
+import { findDestinationLoops } from './destination-loops.ts';
 import { PbxConfig, type Destination, type ForwardingTarget, type User } from './schema.ts';
 
 export interface Problem {
@@ -20,13 +21,14 @@ export function validateConfig(candidate: unknown): Problem[] {
   const messages = new Map(config.audioMessages.map((m) => [m.id, m]));
   const menus = new Map(config.ivrMenus.map((m) => [m.id, m]));
   const rooms = new Map(config.conferenceRooms.map((r) => [r.id, r]));
+  const openingHours = new Map(config.openingHours.map((h) => [h.id, h]));
   const userLabel = (u: User) => `User ${u.name} (${u.extension})`;
 
   reportDuplicates(config.users, (u) => u.extension, (u, first) =>
     problems.push({ path: `users/${u.id}/extension`, message: `${userLabel(u)} has extension ${u.extension}, already used by ${first.name}` }));
   reportDuplicates(config.incomingNumbers, (n) => n.number, (n) =>
     problems.push({ path: `incomingNumbers/${n.id}/number`, message: `Incoming number ${n.number} is listed twice` }));
-  for (const collection of ['users', 'voicemailBoxes', 'incomingNumbers', 'audioMessages', 'ivrMenus', 'conferenceRooms'] as const) {
+  for (const collection of ['users', 'voicemailBoxes', 'incomingNumbers', 'audioMessages', 'ivrMenus', 'conferenceRooms', 'openingHours'] as const) {
     reportDuplicates<{ id: string }>(config[collection], (e) => e.id, (e) =>
       problems.push({ path: `${collection}/${e.id}`, message: `Two entries of ${collection} share the id ${e.id}` }));
   }
@@ -79,8 +81,55 @@ export function validateConfig(candidate: unknown): Problem[] {
       problems.push({ path, message: `${what} goes to an IVR menu that no longer exists` });
     } else if (destination.type === 'conference' && !rooms.has(destination.roomId)) {
       problems.push({ path, message: `${what} goes to a conference room that no longer exists` });
+    } else if (destination.type === 'opening-hours' && !openingHours.has(destination.openingHoursId)) {
+      problems.push({ path, message: `${what} goes to opening hours that no longer exist` });
+    } else if (destination.type === 'hangup' && destination.audioMessageId !== undefined && !messages.has(destination.audioMessageId)) {
+      problems.push({ path, message: `${what} hangs up after an audio message that no longer exists` });
     }
   };
+
+  for (const menu of config.ivrMenus) {
+    const what = `IVR menu ${menu.name}`;
+    if (menu.promptMessageId !== null && !messages.has(menu.promptMessageId)) {
+      problems.push({ path: `ivrMenus/${menu.id}/promptMessageId`, message: `${what} plays a prompt (audio message) that no longer exists` });
+    }
+    reportDuplicates(menu.choices, (c) => c.key, (c) =>
+      problems.push({ path: `ivrMenus/${menu.id}/choices`, message: `${what}: key ${c.key} is given two destinations` }));
+    menu.choices.forEach((choice, index) => checkDestination(choice.destination, `ivrMenus/${menu.id}/choices/${index}/destination`, `${what}: key ${choice.key}`));
+    checkDestination(menu.fallback, `ivrMenus/${menu.id}/fallback`, `${what}: the fallback`);
+  }
+
+  for (const hours of config.openingHours) {
+    const what = `Opening hours ${hours.name}`;
+    hours.ranges.forEach((range, index) => {
+      if (range.from >= range.to) {
+        problems.push({
+          path: `openingHours/${hours.id}/ranges/${index}`,
+          message: `${what}: ${range.day} ${range.from}–${range.to} ends before it starts (a range past midnight is two ranges, one each day)`,
+        });
+      }
+    });
+    reportDuplicates(hours.holidays, (h) => h.date, (h) =>
+      problems.push({ path: `openingHours/${hours.id}/holidays`, message: `${what}: the holiday ${h.date} is listed twice` }));
+    checkDestination(hours.open, `openingHours/${hours.id}/open`, `${what}: when open`);
+    checkDestination(hours.closed, `openingHours/${hours.id}/closed`, `${what}: when closed`);
+  }
+
+  for (const loop of findDestinationLoops(config)) {
+    const names = [
+      ...loop.menuIds.map((id) => `IVR menu ${menus.get(id)!.name}`),
+      ...loop.openingHoursIds.map((id) => `opening hours ${openingHours.get(id)!.name}`),
+    ];
+    const first = loop.menuIds[0] !== undefined ? `ivrMenus/${loop.menuIds[0]}` : `openingHours/${loop.openingHoursIds[0]}`;
+    const group = names.length === 1 ? `${names[0]} leads only to itself` : `${names.join(', ')} lead only to one another`;
+    problems.push({
+      path: first,
+      message:
+        loop.kind === 'no-exit'
+          ? `${group}: callers could never get out. Give one key or the fallback another destination (a user, a voicemail box, hang up)`
+          : `${group.replace(/^o/, 'O')} with no menu in between: calls would go round forever`,
+    });
+  }
 
   for (const incoming of config.incomingNumbers) {
     const what = `Incoming number ${incoming.number}${incoming.label ? ` (${incoming.label})` : ''}`;

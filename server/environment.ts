@@ -42,6 +42,8 @@ const Environment = z.object({
     .optional()
     .transform((secret) => secret || undefined)
     .refine((secret) => secret === undefined || secret.length >= 16, 'SMS_WEBHOOK_SECRET must have at least 16 characters'),
+  /** Tests only: "1" opens PUT /api/test/clock, which sets the PBX's clock (opening hours). */
+  TEST_CLOCK: z.enum(['0', '1']).default('0'),
 }).refine((env) => (env.MEDIA_PORT_MIN === undefined) === (env.MEDIA_PORT_MAX === undefined), {
   message: 'set both MEDIA_PORT_MIN and MEDIA_PORT_MAX, or neither',
   path: ['MEDIA_PORT_MIN'],

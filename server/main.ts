@@ -18,6 +18,7 @@ import { AdminAccounts } from './auth/admin-accounts.ts';
 import { LoginGuard } from './auth/login-guard.ts';
 import { generatePassword, hashPassword } from './auth/passwords.ts';
 import { Sessions } from './auth/sessions.ts';
+import { SettableClock, systemClock } from './clock.ts';
 import { readEnvironment } from './environment.ts';
 import { createApp } from './http/app.ts';
 import { CallEngine } from './calls/call-engine.ts';
@@ -163,8 +164,13 @@ async function main(): Promise<void> {
   });
   const phones = new PhoneRegistry();
   const callTraces = new CallTraces();
+  // A settable clock only for tests (TEST_CLOCK=1): opening hours are tested without waiting.
+  const testClock = env.TEST_CLOCK === '1' ? new SettableClock() : undefined;
+  if (testClock) logger.warn('TEST_CLOCK=1: the clock can be set through /api/test/clock (never in production)');
+  const clock = testClock ?? systemClock;
   const engine = new CallEngine({
     trace: callTraces,
+    clock,
     media,
     phones,
     config: () => store.production.config,
@@ -196,6 +202,8 @@ async function main(): Promise<void> {
     sessionHours: env.SESSION_HOURS,
     secureCookies: false,
     callTraces,
+    clock,
+    testClock,
     status: () => ({
       activeCalls: engine.activeCalls,
       openLegs: media.openLegs,

@@ -26,8 +26,12 @@ export function destinationInWords(config: PortalConfig, destination: Destinatio
       return `IVR menu ${config.ivrMenus.find((m) => m.id === destination.menuId)?.name ?? 'a deleted menu'}`;
     case 'conference':
       return `Conference room ${config.conferenceRooms.find((r) => r.id === destination.roomId)?.name ?? 'a deleted room'}`;
-    case 'hangup':
-      return 'Hang up';
+    case 'opening-hours':
+      return `Opening hours ${config.openingHours.find((h) => h.id === destination.openingHoursId)?.name ?? 'deleted'}`;
+    case 'hangup': {
+      const message = destination.audioMessageId && config.audioMessages.find((m) => m.id === destination.audioMessageId);
+      return destination.audioMessageId ? `Hang up after ${message ? message.name : 'a deleted message'}` : 'Hang up';
+    }
   }
 }
 

@@ -2,7 +2,8 @@
 // the production configuration as steps, and tells the media plane what each leg hears. It never
 // touches sockets or files: phones, media and history come in through the ports.
 import { randomUUID } from 'node:crypto';
-import type { PbxConfig } from '../../data/schema.ts';
+import { branchAt } from '../../data/opening-hours.ts';
+import type { IvrMenu, PbxConfig } from '../../data/schema.ts';
 import type { Logger } from '../logger.ts';
 import type { AnswerRequest, CallId, DialRequest, EndReason, Party } from '../signaling/protocol.ts';
 import { Call, type Role, type Side } from './call.ts';
@@ -10,8 +11,9 @@ import { ConferenceCalls } from './conference-calls.ts';
 import { noTrace, summarizeStep, tracedLeg, type CallTraceEvent, type CallTraceSink } from './call-trace.ts';
 import { planDestination, planNotInService, planPreAnswer, planVoicemailAccess, resolveDialled, VOICEMAIL_ACCESS_CODE, type RingOutcome, type Step } from './flow.ts';
 import { pbxSide, type OriginateRequest, type Origination, type PbxService } from './pbx-call.ts';
+import { ANY_MENU_KEY, menuPrompt, runMenu } from './ivr-menu.ts';
 import type { PhoneRegistry } from './phone-registry.ts';
-import type { CallHistorySink, CallLeg, LegSource, MediaPlane, PhoneEndpoint, PromptName, VoicemailDeposit, VoicemailListening } from './ports.ts';
+import type { CallHistorySink, CallLeg, Clock, LegSource, MediaPlane, PhoneEndpoint, PromptName, VoicemailDeposit, VoicemailListening } from './ports.ts';
 
 export interface PublicCallLimits {
   /** Concurrent calls from the public caller page, all addresses together. */
@@ -32,6 +34,8 @@ export interface CallEngineOptions {
   /** Where each call's steps, prompts and keys are reported (GET /api/calls/:callId/trace). */
   trace?: CallTraceSink;
   now?: () => Date;
+  /** The time: call history, voicemail dates and which branch of opening hours applies. */
+  clock?: Clock;
   /** Starts a timer and returns its cancel function; tests pass a faster clock. */
   startTimer?: (callback: () => void, ms: number) => () => void;
 }
@@ -63,7 +67,8 @@ export class CallEngine {
   readonly #conferences: ConferenceCalls;
 
   constructor(private readonly options: CallEngineOptions) {
-    this.#now = options.now ?? (() => new Date());
+    const clock = options.clock;
+    this.#now = options.now ?? (clock ? () => clock.now() : () => new Date());
     this.#startTimer = options.startTimer ?? startRealTimer;
     this.#trace = options.trace ?? noTrace;
     this.#conferences = new ConferenceCalls({ media: options.media, logger: options.logger, startTimer: this.#startTimer });
@@ -220,6 +225,10 @@ export class CallEngine {
         case 'announce':
           await call.caller.leg.playItem({ type: 'audio-message', audioMessageId: step.audioMessageId });
           break;
+        case 'menu':
+          return this.#runMenu(call, step.menuId);
+        case 'opening-hours':
+          return this.#followOpeningHours(call, step.openingHoursId);
         case 'hangup':
           this.#end(call, 'pbx', step.reason);
           return;
@@ -369,11 +378,58 @@ export class CallEngine {
     this.#end(call, 'pbx', 'hangup');
   }
 
+  /** An IVR menu: the caller chooses with a key; the chosen destination (or the fallback) runs next. */
+  async #runMenu(call: Call, menuId: string): Promise<void> {
+    const leg = call.caller.leg;
+    const menu = this.options.config().ivrMenus.find((m) => m.id === menuId);
+    if (!menu) {
+      await leg.play('not-available');
+      return this.#end(call, 'pbx', 'unavailable');
+    }
+    call.caller.endpoint.update({ callId: call.id, state: 'connected', peer: { name: menu.name, number: call.dialled } });
+    const outcome = await runMenu(menu, {
+      askForKey: (current: IvrMenu) => this.#askForKey(call, leg, () => this.#playMenuPrompt(call, current), ANY_MENU_KEY, current.timeoutSeconds),
+      sayInvalidChoice: () => leg.play('invalid-choice'),
+      get ended() {
+        return call.ended;
+      },
+    });
+    if (!outcome || call.ended) return;
+    this.options.logger.info({ callId: call.id, menuId, ...outcome }, 'menu choice');
+    this.#traceEvent(call, { type: 'menu-outcome', menuId, because: outcome.because, key: outcome.because === 'key' ? outcome.key : null });
+    return this.#run(call, planDestination(this.options.config(), outcome.destination));
+  }
+
+  /** The menu's audio message; its spoken text when the message has no audio (yet). */
+  async #playMenuPrompt(call: Call, menu: IvrMenu): Promise<void> {
+    const { audio, spoken } = menuPrompt(menu);
+    const played = audio !== null && (await call.caller.leg.playItem(audio));
+    if (!played && !call.ended) await call.caller.leg.playItem(spoken);
+  }
+
+  /** Opening hours: the branch the clock says now (in the PBX's time zone) runs. */
+  #followOpeningHours(call: Call, openingHoursId: string): Promise<void> {
+    const config = this.options.config();
+    const hours = config.openingHours.find((h) => h.id === openingHoursId);
+    if (!hours) return this.#run(call, planDestination(config, { type: 'hangup' }));
+    const destination = branchAt(hours, config.settings.timeZone, this.#now());
+    const open = destination === hours.open;
+    this.options.logger.info({ callId: call.id, openingHoursId, open }, 'opening hours');
+    this.#traceEvent(call, { type: 'opening-hours', openingHoursId, open });
+    return this.#run(call, planDestination(config, destination));
+  }
+
   /**
    * Plays a menu prompt and waits for one of `keys`, also while the prompt plays (a key stops it).
    * Other keys are ignored. Resolves null on no key within the wait, or when the call ends.
    */
-  #askForKey(call: Call, leg: CallLeg, prompt: PromptName, keys: string): Promise<string | null> {
+  #askForKey(
+    call: Call,
+    leg: CallLeg,
+    prompt: PromptName | (() => Promise<unknown>),
+    keys: string,
+    waitSeconds = KEY_WAIT_SECONDS,
+  ): Promise<string | null> {
     return new Promise((resolve) => {
       let cancelTimer = () => {};
       let settled = false;
@@ -393,8 +449,9 @@ export class CallEngine {
         { inBand: true },
       );
       call.onEnded(() => finish(null));
-      void leg.play(prompt).then(() => {
-        if (!settled) cancelTimer = this.#startTimer(() => finish(null), KEY_WAIT_SECONDS * 1000);
+      const playing = typeof prompt === 'function' ? prompt() : leg.play(prompt);
+      void playing.then(() => {
+        if (!settled) cancelTimer = this.#startTimer(() => finish(null), waitSeconds * 1000);
       });
     });
   }

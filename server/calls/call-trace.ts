@@ -25,6 +25,10 @@ export type CallTraceEvent =
    */
   | { type: 'play-ended'; item: PlayedItem; played: boolean; cut: boolean }
   | { type: 'digit'; digit: string }
+  /** How the caller left an IVR menu: a key with a destination, or the fallback (after invalid keys or waits). */
+  | { type: 'menu-outcome'; menuId: string; because: 'key' | 'fallback'; key: string | null }
+  /** Which branch of opening hours the clock chose. */
+  | { type: 'opening-hours'; openingHoursId: string; open: boolean }
   | { type: 'voicemail-message'; boxId: string; messageId: string; durationMs: number; kept: boolean; ending: string }
   | { type: 'ended'; by: string; reason: EndReason };
 

@@ -15,8 +15,12 @@ export type Step =
    */
   | { type: 'ring'; userId: string; seconds: number; onBusy?: Step[]; onNoAnswer?: Step[] }
   | { type: 'play'; prompt: PromptName }
-  /** An incoming number's message, played whole before anything rings; skipped when it has no audio. */
+  /** An audio message played whole (an incoming number's message before anything rings, a hang-up's message); skipped when it has no audio. */
   | { type: 'announce'; audioMessageId: string }
+  /** An IVR menu: the chosen key's destination (or the fallback) is planned when the caller chooses. */
+  | { type: 'menu'; menuId: string }
+  /** Opening hours: the branch is chosen by the clock when the call gets there. */
+  | { type: 'opening-hours'; openingHoursId: string }
   /** Greeting, beep, record a message; the call ends there. */
   | { type: 'voicemail'; boxId: string }
   /** The box's owner listens to the new messages, with keys to repeat, delete and skip. */
@@ -61,11 +65,16 @@ export function planDestination(config: PbxConfig, destination: Destination): St
       const room = config.conferenceRooms.find((r) => r.id === destination.roomId);
       return room ? [{ type: 'conference', roomId: room.id }] : notAvailable('unavailable');
     }
+    case 'ivr':
+      return config.ivrMenus.some((m) => m.id === destination.menuId) ? [{ type: 'menu', menuId: destination.menuId }] : notAvailable('unavailable');
+    case 'opening-hours':
+      return config.openingHours.some((h) => h.id === destination.openingHoursId)
+        ? [{ type: 'opening-hours', openingHoursId: destination.openingHoursId }]
+        : notAvailable('unavailable');
     case 'hangup':
-      return [{ type: 'hangup', reason: 'unavailable' }];
-    default:
-      // IVR menus become real with their feature.
-      return [{ type: 'play', prompt: 'not-available-yet' }, { type: 'hangup', reason: 'unavailable' }];
+      return destination.audioMessageId !== undefined && config.audioMessages.some((m) => m.id === destination.audioMessageId)
+        ? [{ type: 'announce', audioMessageId: destination.audioMessageId }, { type: 'hangup', reason: 'unavailable' }]
+        : [{ type: 'hangup', reason: 'unavailable' }];
   }
 }
 

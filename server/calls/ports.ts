@@ -31,13 +31,21 @@ export const PROMPTS = [
   'conference-pin-wrong',
   'conference-alone',
   'conference-full',
+  'invalid-choice',
 ] as const;
 export type PromptName = (typeof PROMPTS)[number];
 
 /** Prompts with a value in them, spoken when needed (and cached) rather than at start-up. */
 export type SpokenValue =
   | { name: 'new-messages'; count: number }
-  | { name: 'message-from'; index: number; caller: string };
+  | { name: 'message-from'; index: number; caller: string }
+  /** An IVR menu without audio: its own text, or else the keys it offers ("Please choose 1, 2 or 9"). */
+  | { name: 'menu'; text: string; keys: string[] };
+
+/** The time, injected: tests set it instead of sleeping (opening hours). */
+export interface Clock {
+  now(): Date;
+}
 
 /** Something a leg can play once: a spoken prompt, a tone, or a stored recording. */
 export type Playable =

@@ -12,7 +12,11 @@ import type { Sessions } from '../auth/sessions.ts';
 import type { Logger } from '../logger.ts';
 import { callTraceRoutes, type CallTraceReader } from './call-trace-routes.ts';
 import { audioUploadRoutes, type AudioUploadDeps } from './audio-upload-routes.ts';
+import type { Clock } from '../calls/ports.ts';
+import type { SettableClock } from '../clock.ts';
 import { draftRoutes } from './draft-routes.ts';
+import { openingHoursRoutes } from './opening-hours-routes.ts';
+import { testClockRoutes } from './test-clock-routes.ts';
 import { errorHandler, HttpError, notFound } from './errors.ts';
 import { phoneRoutes } from './phone-routes.ts';
 import { publicRoutes } from './public-routes.ts';
@@ -48,6 +52,10 @@ export interface AppDeps {
   textMessages: TextMessageRouteDeps;
   /** Each call's steps, prompts and keys, for admins and the call-flow runner. */
   callTraces: CallTraceReader;
+  /** The PBX's time (opening hours). */
+  clock: Clock;
+  /** Only when TEST_CLOCK=1: the clock tests may set through /api/test/clock. */
+  testClock?: SettableClock;
   // --- voicemail messages and e-mail notices ---
   voicemail: Omit<VoicemailRouteDeps, 'production' | 'draft'>;
   // --- incoming SMS ---
@@ -93,6 +101,8 @@ export function createApp(deps: AppDeps): Express {
   api.use('/draft', requireAdmin, audioUploadRoutes({ ...deps.audioUploads, store: deps.store }), draftRoutes(deps.store));
   api.use(requireAdmin, versionRoutes(deps.store), statusRoutes(deps.status), callTraceRoutes(deps.callTraces));
   api.use(requireAdmin, textMessageRoutes(deps.textMessages)); // audio messages: text to speech, stored audio files
+  api.use(requireAdmin, openingHoursRoutes(() => deps.store.draft.config, deps.clock));
+  if (deps.testClock) api.use(requireAdmin, testClockRoutes(deps.testClock));
   api.use(notFound);
   app.use('/api', api);
 

@@ -10,6 +10,8 @@ import {
   DEFAULT_VOICEMAIL_LIMITS,
   IncomingNumber,
   IvrMenu,
+  MENU_KEYS,
+  OpeningHours,
   User,
   VoicemailBox,
   type CollectionName,
@@ -41,10 +43,14 @@ const IncomingNumberInput = IncomingNumber.omit({ id: true }).extend({
 });
 
 const AudioMessageInput = AudioMessage.pick({ name: true });
-const IvrMenuInput = IvrMenu.pick({ name: true });
+const IvrMenuInput = IvrMenu.omit({ id: true });
 const ConferenceRoomInput = ConferenceRoom.omit({ id: true }).extend({
   pin: ConferenceRoom.shape.pin.default(''),
   maxParticipants: ConferenceRoom.shape.maxParticipants.default(DEFAULT_CONFERENCE_MAX_PARTICIPANTS),
+});
+const OpeningHoursInput = OpeningHours.omit({ id: true }).extend({
+  ranges: OpeningHours.shape.ranges.default([]),
+  holidays: OpeningHours.shape.holidays.default([]),
 });
 
 /** How one collection's requests become entities. `existing` is undefined on create. */
@@ -121,7 +127,25 @@ const ivrMenus: CollectionInput<'ivrMenus'> = {
   path: 'ivr-menus',
   idPrefix: 'ivr',
   async toEntity(body, id) {
-    return { ...IvrMenuInput.parse(body), id };
+    const input = IvrMenuInput.parse(body);
+    const keys = input.choices.map((c) => c.key);
+    const repeated = keys.find((key, index) => keys.indexOf(key) !== index);
+    refuseDuplicate(repeated !== undefined, 'choices', `key ${repeated} is given two destinations`);
+    // Keys in keypad order, so the stored menu reads as the keypad does.
+    const choices = [...input.choices].sort((a, b) => MENU_KEYS.indexOf(a.key) - MENU_KEYS.indexOf(b.key));
+    return { ...input, choices, id };
+  },
+};
+
+const openingHours: CollectionInput<'openingHours'> = {
+  path: 'opening-hours',
+  idPrefix: 'oh',
+  async toEntity(body, id) {
+    const input = OpeningHoursInput.parse(body);
+    const backwards = input.ranges.findIndex((r) => r.from >= r.to);
+    refuseDuplicate(backwards !== -1, `ranges.${backwards}.to`, 'must be after the start (a range past midnight is two ranges, one each day)');
+    const holidays = [...input.holidays].sort((a, b) => a.date.localeCompare(b.date));
+    return { ...input, holidays, id };
   },
 };
 
@@ -140,4 +164,5 @@ export const COLLECTION_INPUTS: { [C in CollectionName]: CollectionInput<C> } = 
   audioMessages,
   ivrMenus,
   conferenceRooms,
+  openingHours,
 };

@@ -36,7 +36,10 @@ export function draftRoutes(store: ConfigStore): Router {
   });
 
   router.put('/settings', async (request, response) => {
-    const settings = Settings.parse(request.body);
+    // A field left out keeps its value (a client that predates a setting does not reset it).
+    const body: unknown = request.body;
+    const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
+    const settings = Settings.parse(isObject ? { ...store.draft.config.settings, ...body } : body);
     const draft = await store.editDraft(adminName(response), expectedRevision(request), (config) => ({ ...config, settings }));
     response.json({ ...summary(draft), settings: draft.config.settings });
   });

@@ -135,7 +135,27 @@ export const PROMPT_TEXTS: Record<PromptName, Record<Language, string>> = {
     es: 'Esta conferencia está completa. Por favor, inténtelo más tarde. Adiós.',
     de: 'Diese Konferenz ist voll. Bitte versuchen Sie es später noch einmal. Auf Wiederhören.',
   },
+  'invalid-choice': {
+    en: 'That choice is not valid.',
+    fr: "Ce choix n'est pas valide.",
+    es: 'Esa opción no es válida.',
+    de: 'Diese Auswahl ist ungültig.',
+  },
 };
+
+const KEY_NAMES: Record<Language, Record<string, string>> = {
+  en: { '*': 'star', '#': 'pound' },
+  fr: { '*': 'étoile', '#': 'dièse' },
+  es: { '*': 'asterisco', '#': 'almohadilla' },
+  de: { '*': 'Stern', '#': 'Raute' },
+};
+
+/** "1, 2 or 9" in the language's own words. */
+function keyList(keys: string[], language: Language): string {
+  const named = keys.map((key) => KEY_NAMES[language][key] ?? key);
+  const or = { en: 'or', fr: 'ou', es: 'o', de: 'oder' }[language];
+  return named.length <= 1 ? (named[0] ?? '') : `${named.slice(0, -1).join(', ')} ${or} ${named.at(-1)}`;
+}
 
 /** Prompts with a value: the text for a language. eSpeak reads the digits in that language. */
 export function spokenText(value: SpokenValue, language: Language): string {
@@ -157,6 +177,17 @@ export function spokenText(value: SpokenValue, language: Language): string {
         fr: `Message ${value.index}, de ${caller}.`,
         es: `Mensaje ${value.index}, de ${caller}.`,
         de: `Nachricht ${value.index}, von ${caller}.`,
+      }[language];
+    }
+    case 'menu': {
+      if (value.text.trim() !== '') return value.text;
+      if (value.keys.length === 0) return { en: 'Please wait.', fr: 'Veuillez patienter.', es: 'Por favor, espere.', de: 'Bitte warten Sie.' }[language];
+      const keys = keyList(value.keys, language);
+      return {
+        en: `Please choose ${keys}.`,
+        fr: `Veuillez choisir ${keys}.`,
+        es: `Por favor, elija ${keys}.`,
+        de: `Bitte wählen Sie ${keys}.`,
       }[language];
     }
   }

@@ -179,7 +179,7 @@ portal('Incoming numbers: the main line goes to the Sales box and takes SMS', as
   await page.getByRole('heading', { name: '+33100000101' }).waitFor();
 
   const type = page.getByLabel('Destination type for voice call');
-  assert.equal(await type.locator('option').allTextContents(), ['User', 'Voicemail', 'IVR menu', 'Conference room', 'Hang up']);
+  assert.equal(await type.locator('option').allTextContents(), ['User', 'Voicemail', 'IVR menu', 'Opening hours', 'Conference room', 'Hang up']);
   await type.selectOption({ label: 'Voicemail' });
   await page.getByLabel('Voicemail box').selectOption({ label: 'Sales' });
   assert.is(await page.getByLabel('Destination email address for incoming SMS').count(), 0, 'the SMS address shows only for SMS-compatible numbers');

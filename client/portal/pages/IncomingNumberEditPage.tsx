@@ -1,8 +1,9 @@
 // Adding or editing an incoming number: where voice calls go, what callers hear first, and whether
 // the number takes SMS (and to which address they are e-mailed).
 import { useState } from 'preact/hooks';
-import type { Destination, DestinationType } from '../../../data/schema.ts';
+import type { Destination } from '../../../data/schema.ts';
 import type { IncomingNumberInput, PortalConfig } from '../api.ts';
+import { DestinationPicker, firstDestination } from '../components/DestinationPicker.tsx';
 import { ConfirmDialog } from '../components/Dialog.tsx';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { Checkbox, Field } from '../components/Field.tsx';
@@ -10,60 +11,6 @@ import { PageHeader } from '../components/PageHeader.tsx';
 import { FormErrors, useSubmission } from '../form.ts';
 import { useDraft, usePortal } from '../portal-state.tsx';
 import { href, navigate } from '../router.ts';
-import { userLabel } from '../words.ts';
-
-const DESTINATION_TYPES: { type: DestinationType; label: string; which: string }[] = [
-  { type: 'user', label: 'User', which: 'User' },
-  { type: 'voicemail', label: 'Voicemail', which: 'Voicemail box' },
-  { type: 'ivr', label: 'IVR menu', which: 'IVR menu' },
-  { type: 'conference', label: 'Conference room', which: 'Conference room' },
-  { type: 'hangup', label: 'Hang up', which: '' },
-];
-
-function targetIdOf(destination: Destination): string {
-  switch (destination.type) {
-    case 'user':
-      return destination.userId;
-    case 'voicemail':
-      return destination.boxId;
-    case 'ivr':
-      return destination.menuId;
-    case 'conference':
-      return destination.roomId;
-    case 'hangup':
-      return '';
-  }
-}
-
-function choicesFor(config: PortalConfig, type: DestinationType): { id: string; label: string }[] {
-  switch (type) {
-    case 'user':
-      return config.users.map((u) => ({ id: u.id, label: userLabel(u) }));
-    case 'voicemail':
-      return config.voicemailBoxes.map((b) => ({ id: b.id, label: b.enabled ? b.name : `${b.name} (disabled)` }));
-    case 'ivr':
-      return config.ivrMenus.map((m) => ({ id: m.id, label: m.name }));
-    case 'conference':
-      return config.conferenceRooms.map((r) => ({ id: r.id, label: r.name }));
-    case 'hangup':
-      return [];
-  }
-}
-
-function buildDestination(type: DestinationType, targetId: string): Destination {
-  switch (type) {
-    case 'user':
-      return { type, userId: targetId };
-    case 'voicemail':
-      return { type, boxId: targetId };
-    case 'ivr':
-      return { type, menuId: targetId };
-    case 'conference':
-      return { type, roomId: targetId };
-    case 'hangup':
-      return { type };
-  }
-}
 
 export function IncomingNumberEditPage({ id }: { id: string | null }) {
   const { api, write, notify } = usePortal();
@@ -71,8 +18,7 @@ export function IncomingNumberEditPage({ id }: { id: string | null }) {
   const existing = id === null ? null : config.incomingNumbers.find((n) => n.id === id);
   const [number, setNumber] = useState(existing?.number ?? '');
   const [label, setLabel] = useState(existing?.label ?? '');
-  const [destinationType, setDestinationType] = useState<DestinationType>(existing?.destination.type ?? 'user');
-  const [targetId, setTargetId] = useState(existing ? targetIdOf(existing.destination) : (config.users[0]?.id ?? ''));
+  const [destination, setDestination] = useState<Destination>(existing?.destination ?? firstDestination(config, 'user'));
   const [preAnswerMessageId, setPreAnswerMessageId] = useState(existing?.preAnswerMessageId ?? '');
   const ringing = existing?.whileRinging;
   const [waitingMusic, setWaitingMusic] = useState(ringing?.type === 'music-on-hold');
@@ -95,22 +41,12 @@ export function IncomingNumberEditPage({ id }: { id: string | null }) {
     );
   }
 
-  const kind = DESTINATION_TYPES.find((d) => d.type === destinationType)!;
-  const choices = choicesFor(config, destinationType);
-
-  const changeType = (type: DestinationType) => {
-    setDestinationType(type);
-    // Keep the target only if it still makes sense; otherwise preselect the first choice.
-    const next = choicesFor(config, type);
-    if (!next.some((c) => c.id === targetId)) setTargetId(next[0]?.id ?? '');
-  };
-
   const save = (event: Event) => {
     event.preventDefault();
     const input: IncomingNumberInput = {
       number: number.trim().replace(/[\s.-]/g, ''),
       label: label.trim(),
-      destination: buildDestination(destinationType, targetId),
+      destination,
       preAnswerMessageId: preAnswerMessageId === '' ? null : preAnswerMessageId,
       whileRinging: waitingMusic
         ? { type: 'music-on-hold', repeatedMessageId: repeatedMessageId === '' ? null : repeatedMessageId, repeatAfterSeconds: Number(repeatAfterSeconds) }
@@ -164,36 +100,14 @@ export function IncomingNumberEditPage({ id }: { id: string | null }) {
         <div class="card form">
           <h2 class="card-title">Voice calls</h2>
           <div class="form-grid">
-            <Field id="number-destination-type" label="Destination type for voice call" error={errors.of('destination.type')}>
-              {(control) => (
-                <select {...control} value={destinationType} onChange={(e) => changeType(e.currentTarget.value as DestinationType)}>
-                  {DESTINATION_TYPES.map((d) => (
-                    <option key={d.type} value={d.type}>
-                      {d.label}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            {destinationType !== 'hangup' && (
-              <Field
-                id="number-destination-target"
-                label={kind.which}
-                error={errors.of('destination.userId') ?? errors.of('destination.boxId') ?? errors.of('destination.menuId') ?? errors.of('destination.roomId') ?? (errors.of('destination.type') ? undefined : errors.of('destination'))}
-                hint={choices.length === 0 ? `There is no ${kind.which.toLowerCase()} yet.` : undefined}
-              >
-                {(control) => (
-                  <select {...control} value={targetId} disabled={choices.length === 0} onChange={(e) => setTargetId(e.currentTarget.value)}>
-                    {!choices.some((c) => c.id === targetId) && <option value={targetId}>Choose…</option>}
-                    {choices.map((c) => (
-                      <option key={c.id} value={c.id}>
-                        {c.label}
-                      </option>
-                    ))}
-                  </select>
-                )}
-              </Field>
-            )}
+            <DestinationPicker
+              id="number-destination"
+              label="Destination type for voice call"
+              value={destination}
+              onChange={setDestination}
+              config={config}
+              error={errors.of('destination')}
+            />
             <Field
               id="number-pre-answer"
               label="Audio message before answer"

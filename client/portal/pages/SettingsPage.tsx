@@ -7,18 +7,22 @@ import { PageHeader } from '../components/PageHeader.tsx';
 import { FormErrors, useSubmission } from '../form.ts';
 import { useDraft, usePortal } from '../portal-state.tsx';
 
+/** The zones this browser knows, offered as suggestions; the server checks whatever is typed. */
+const TIME_ZONES: string[] = (Intl as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
+
 export function SettingsPage() {
   const { api, write, notify } = usePortal();
   const { settings } = useDraft().config;
   const [language, setLanguage] = useState<Language>(settings.language);
   const [defaultSmsEmail, setDefaultSmsEmail] = useState(settings.defaultSmsEmail);
+  const [timeZone, setTimeZone] = useState(settings.timeZone);
   const submission = useSubmission();
-  const errors = new FormErrors(submission.error, ['language', 'defaultSmsEmail']);
+  const errors = new FormErrors(submission.error, ['language', 'defaultSmsEmail', 'timeZone']);
 
   const save = (event: Event) => {
     event.preventDefault();
     void submission.run(async () => {
-      await write((revision) => api.saveSettings({ language, defaultSmsEmail: defaultSmsEmail.trim() }, revision));
+      await write((revision) => api.saveSettings({ language, defaultSmsEmail: defaultSmsEmail.trim(), timeZone: timeZone.trim() }, revision));
       notify('Settings saved. Apply changes to publish them.');
     });
   };
@@ -45,6 +49,22 @@ export function SettingsPage() {
             </select>
           )}
         </Field>
+        <h2 class="card-title">Time</h2>
+        <Field
+          id="settings-time-zone"
+          label="Time zone"
+          error={errors.of('timeZone')}
+          hint="Opening hours are read in this zone (an IANA name such as Europe/Paris)."
+        >
+          {(control) => (
+            <input {...control} list="time-zones" placeholder="Europe/Paris" value={timeZone} onInput={(e) => setTimeZone(e.currentTarget.value)} />
+          )}
+        </Field>
+        <datalist id="time-zones">
+          {TIME_ZONES.map((zone) => (
+            <option key={zone} value={zone} />
+          ))}
+        </datalist>
         <h2 class="card-title">SMS</h2>
         <Field
           id="settings-sms-email"
