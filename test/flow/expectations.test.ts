@@ -3,7 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createDefaultConfig } from '../../data/default-config.ts';
-import type { PbxConfig } from '../../data/schema.ts';
+import { IvrMenu, type PbxConfig } from '../../data/schema.ts';
 import type { NoticeView, StoredMessageView } from '../../flow/admin-api.ts';
 import { checkExpectation, checkReferences, summarizeTrace, type CallEvidence } from '../../flow/expectations.ts';
 import type { CapturedMail } from '../../flow/mail-capture.ts';
@@ -14,7 +14,7 @@ const test = suite('flow expectations');
 
 function config(): PbxConfig {
   const base = createDefaultConfig({ '101': 'h', '102': 'h' });
-  return { ...base, ivrMenus: [{ id: 'menu-main', name: 'Main menu' }], audioMessages: [{ id: 'am-1', name: 'Welcome', source: 'text', voice: null, text: 'Hi', fileId: 'f1', durationMs: 1000 }] };
+  return { ...base, ivrMenus: [IvrMenu.parse({ id: 'menu-main', name: 'Main menu' })], audioMessages: [{ id: 'am-1', name: 'Welcome', source: 'text', voice: null, text: 'Hi', fileId: 'f1', durationMs: 1000 }] };
 }
 
 /** A call to 101 that rang unanswered, went to voicemail, left 4.2 s, and ended. */
