@@ -6,8 +6,9 @@ import type { MessageCounts } from '../../data/voicemail-store.ts';
 import type { Notice } from '../../server/notifications/outbox.ts';
 import type { MessageView, NoticeSummary } from '../../server/http/voicemail-routes.ts';
 import type { NumberSms, SmsView } from '../../server/http/sms-routes.ts';
+import type { RecordingCallStatus } from '../../server/calls/message-recording-calls.ts';
 
-export type { MessageCounts, MessageView, NoticeSummary, NumberSms, SmsView };
+export type { MessageCounts, MessageView, NoticeSummary, NumberSms, SmsView, RecordingCallStatus };
 
 /** One box's messages as the portal lists them (docs/API.md: Voicemail (admin)). */
 export interface BoxMessages {
@@ -119,6 +120,8 @@ export interface PortalApiOptions {
 
 interface RequestOptions {
   body?: unknown;
+  /** Sent as it is, with its own type (an audio recording), instead of a JSON body. */
+  file?: Blob;
   /** The draft revision this write is based on: sent as If-Match so a stale write is refused. */
   ifMatch?: number;
 }
@@ -126,16 +129,17 @@ interface RequestOptions {
 export type PortalApi = ReturnType<typeof createPortalApi>;
 
 export function createPortalApi(options: PortalApiOptions) {
-  async function request<T>(method: string, path: string, { body, ifMatch }: RequestOptions = {}): Promise<T> {
+  async function request<T>(method: string, path: string, { body, file, ifMatch }: RequestOptions = {}): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (file) headers['Content-Type'] = file.type;
     if (ifMatch !== undefined) headers['If-Match'] = String(ifMatch);
     let response: Response;
     try {
       response = await fetch(path, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: file ?? (body === undefined ? undefined : JSON.stringify(body)),
         credentials: 'same-origin',
       });
     } catch {
@@ -186,6 +190,16 @@ export function createPortalApi(options: PortalApiOptions) {
     conferenceRooms: collection('conference-rooms'),
     apply: (revision: number) => request<AppliedVersion>('POST', '/api/draft/apply', { body: {}, ifMatch: revision }),
     discard: (revision: number) => request<WriteResult>('POST', '/api/draft/discard', { body: {}, ifMatch: revision }),
+
+    // Recording an audio message: the PBX calls an extension, or the browser uploads its recording.
+    callToRecord: (messageId: string, extension: string) =>
+      request<RecordingCallStatus>('POST', `/api/draft/audio-messages/${encodeURIComponent(messageId)}/phone-calls`, { body: { extension } }),
+    recordingCall: (messageId: string, callId: string) =>
+      request<RecordingCallStatus>('GET', `/api/draft/audio-messages/${encodeURIComponent(messageId)}/phone-calls/${encodeURIComponent(callId)}`),
+    endRecordingCall: (messageId: string, callId: string) =>
+      request<void>('DELETE', `/api/draft/audio-messages/${encodeURIComponent(messageId)}/phone-calls/${encodeURIComponent(callId)}`),
+    uploadRecording: (messageId: string, recording: Blob, revision: number) =>
+      request<EntityWriteResult<AudioMessage>>('PUT', `/api/draft/audio-messages/${encodeURIComponent(messageId)}/recording`, { file: recording, ifMatch: revision }),
 
     getVersions: () => request<{ production: number; versions: VersionSummary[] }>('GET', '/api/versions'),
     restoreVersion: (version: number, revision: number) =>

@@ -39,57 +39,101 @@ export interface RecordingMenuOptions {
 export async function runRecordingMenu(call: AnsweredPbxCall, options: RecordingMenuOptions): Promise<void> {
   const { leg } = call;
   const report = options.onActivity ?? (() => {});
+  const keys = new MenuKeys(leg);
+  call.onEnded(() => keys.close());
   let silentRounds = 0;
-  while (!call.ended) {
-    report({ type: 'menu' });
-    const key = await askForAnyKey(call, leg);
-    if (call.ended) return;
-    if (key === null) {
-      if (++silentRounds >= SILENT_ROUNDS) break;
-      continue;
+  try {
+    while (!call.ended) {
+      report({ type: 'menu' });
+      const key = await keys.ask(call, 'recording-menu');
+      if (call.ended) return;
+      if (key === null) {
+        if (++silentRounds >= SILENT_ROUNDS) break;
+        continue;
+      }
+      silentRounds = 0;
+      if (key === '#') break;
+      if (key === '1') {
+        keys.pause();
+        await record(call, options, report, () => keys.resume());
+      } else if (key === '2') await listen(call, options, report);
+      else await leg.play('invalid-key');
     }
-    silentRounds = 0;
-    if (key === '#') break;
-    if (key === '1') await record(call, options, report);
-    else if (key === '2') await listen(call, options, report);
-    else await leg.play('invalid-key');
+    if (!call.ended) await leg.play('goodbye');
+  } finally {
+    keys.close();
   }
-  if (!call.ended) await leg.play('goodbye');
 }
 
 /**
- * Plays the menu and waits for a key, also while it plays (a key stops it). Keys pressed after the
- * first are ignored until the next question, so a burst of keys is taken one question at a time.
+ * The keys of the menu, heard for the whole call: a key answers the question being asked, or, while
+ * the PBX speaks (a confirmation, the message played back), cuts it short and becomes the answer
+ * to the next question. One key waits at most: a burst of keys is taken one question at a time.
  */
-function askForAnyKey(call: AnsweredPbxCall, leg: CallLeg): Promise<string | null> {
-  return new Promise((resolve) => {
-    let cancelTimer = () => {};
-    let settled = false;
-    const finish = (key: string | null) => {
-      if (settled) return;
-      settled = true;
-      stopListening();
-      cancelTimer();
-      resolve(key);
-    };
-    const stopListening = leg.onDigit(
-      (digit) => {
-        leg.hear({ type: 'silence' });
-        finish(digit);
-      },
-      { inBand: true },
-    );
-    call.onEnded(() => finish(null));
-    void leg.play('recording-menu').then(() => {
-      if (!settled) cancelTimer = call.startTimer(() => finish(null), MENU_WAIT_SECONDS * 1000);
+class MenuKeys {
+  #waiting: ((key: string) => void) | null = null;
+  #pending: string | null = null;
+  #paused = false;
+  readonly #stop: () => void;
+
+  constructor(private readonly leg: CallLeg) {
+    this.#stop = leg.onDigit((digit) => this.#press(digit), { inBand: true });
+  }
+
+  /** Plays the prompt and waits for a key, also while it plays; null after the wait with no key, or when the call ends. */
+  ask(call: AnsweredPbxCall, prompt: 'recording-menu'): Promise<string | null> {
+    const early = this.#pending;
+    this.#pending = null;
+    if (early !== null) return Promise.resolve(early);
+    return new Promise((resolve) => {
+      let cancelTimer = () => {};
+      let settled = false;
+      const finish = (key: string | null) => {
+        if (settled) return;
+        settled = true;
+        this.#waiting = null;
+        cancelTimer();
+        resolve(key);
+      };
+      this.#waiting = finish;
+      call.onEnded(() => finish(null));
+      void this.leg.play(prompt).then(() => {
+        if (!settled) cancelTimer = call.startTimer(() => finish(null), MENU_WAIT_SECONDS * 1000);
+      });
     });
-  });
+  }
+
+  /** While recording, keys belong to the recording (# ends it). */
+  pause(): void {
+    this.#paused = true;
+    this.#pending = null;
+  }
+
+  resume(): void {
+    this.#paused = false;
+  }
+
+  close(): void {
+    this.#stop();
+  }
+
+  #press(digit: string): void {
+    if (this.#paused) return;
+    if (this.#waiting) {
+      this.leg.hear({ type: 'silence' });
+      this.#waiting(digit);
+    } else if (this.#pending === null) {
+      this.#pending = digit;
+      this.leg.hear({ type: 'silence' });
+    }
+  }
 }
 
-async function record(call: AnsweredPbxCall, options: RecordingMenuOptions, report: (activity: MenuActivity) => void): Promise<void> {
+/** `stopped` runs once the recording has stopped: from then on, a key answers the menu again. */
+async function record(call: AnsweredPbxCall, options: RecordingMenuOptions, report: (activity: MenuActivity) => void, stopped: () => void): Promise<void> {
   const { leg } = call;
   await leg.playItem({ type: 'beep' });
-  if (call.ended) return;
+  if (call.ended) return stopped();
   const { recordings } = options;
   const { recordingId, path } = await recordings.begin();
   // Only # and the length end it: a pause while speaking is part of the message.
@@ -113,6 +157,7 @@ async function record(call: AnsweredPbxCall, options: RecordingMenuOptions, repo
   });
   for (const cleanup of cleanups) cleanup();
   const result = await recording.stop();
+  stopped();
   const keepMs = ending === 'pound' ? Math.min(result.durationMs, Math.max(0, poundAtMs - POUND_TONE_MS)) : result.durationMs;
   if (keepMs < MIN_RECORDING_MS) {
     await recordings.discard(recordingId);

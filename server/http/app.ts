@@ -78,7 +78,9 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(helmet());
+  // Recording in the browser (opus-recorder): libopus is WebAssembly in an audio worklet, which
+  // needs 'wasm-unsafe-eval' (no JavaScript eval), and the recording is heard from a blob: URL.
+  app.use(helmet({ contentSecurityPolicy: { directives: { scriptSrc: ["'self'", "'wasm-unsafe-eval'"], mediaSrc: ["'self'", 'blob:'] } } }));
 
   app.get('/healthz', (_request, response) => {
     response.json({ status: 'ok', productionVersion: deps.store.production.version });

@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import type { AudioMessage } from '../../../data/schema.ts';
 import { AudioMessageUploadDialog } from '../components/AudioMessageUploadDialog.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
-import { RecordMessageDialog } from '../components/RecordMessageDialog.tsx';
+import { RecordMessageDialog } from '../recording/RecordMessageDialog.tsx';
 import { TextMessageDialog } from '../components/TextMessageDialog.tsx';
 import { useDraft } from '../portal-state.tsx';
 import { href } from '../router.ts';

@@ -201,22 +201,49 @@ test('a flood of keys is taken one question at a time: one wrong-key prompt, one
   const { answered, recordings } = setup();
   const { leg } = await answered();
   for (let i = 0; i < 200; i++) leg.pressDigit('0123456789*'[i % 11]!);
-  // The first key ("0") was the answer; the rest came while nothing was asked.
+  // "0" answered the menu; "1" waited for the next question; the other 198 were dropped.
   await waitUntil(() => leg.heard.includes('prompt:invalid-key'));
-  await menuPlayed(leg, 2);
-  assert.is(count(leg, 'prompt:invalid-key'), 1);
-  for (const key of '1212121') leg.pressDigit(key);
   await waitUntil(() => leg.recordings.length === 1);
+  assert.is(count(leg, 'prompt:invalid-key'), 1);
+  assert.is(count(leg, 'beep'), 1);
+  // While recording, keys are part of the message; only # ends it.
+  for (const key of '1212121') leg.pressDigit(key);
   for (let i = 0; i < 100; i++) leg.pressDigit(String(i % 10));
   leg.recordings[0]!.speak(2000);
   for (let i = 0; i < 20; i++) leg.pressDigit('#');
   await waitUntil(() => leg.heard.includes('prompt:message-recorded'));
-  await menuPlayed(leg, 3);
+  await menuPlayed(leg, 2);
   assert.is(leg.recordings.length, 1, 'one recording');
   assert.is(recordings.kept.length, 1);
-  assert.not.ok(leg.closed, 'the extra #s came while the PBX spoke: none ended the call');
+  assert.not.ok(leg.closed, 'the extra #s belonged to the recording: none ended the call');
   leg.pressDigit('#');
   await waitUntil(() => leg.closed);
+});
+
+test('a key pressed while the PBX confirms a recording is the next answer', async () => {
+  const { answered } = setup();
+  const { leg } = await answered();
+  leg.pressDigit('1');
+  await waitUntil(() => leg.recordings.length === 1);
+  leg.recordings[0]!.speak(3000);
+  leg.pressDigit('#');
+  await waitUntil(() => leg.heard.includes('prompt:message-recorded'));
+  leg.pressDigit('2');
+  await waitUntil(() => leg.heard.includes('recording:/audio/file-rec-1.ogg'));
+  assert.is(count(leg, 'prompt:recording-menu'), 1, 'no menu in between');
+});
+
+test('a key pressed while the PBX speaks cuts it short and is the next answer', async () => {
+  const { answered, recordings } = setup();
+  const { leg } = await answered();
+  recordings.files.set('am-welcome', 'file-old');
+  leg.pressDigit('2');
+  await waitUntil(() => leg.heard.includes('recording:/audio/file-old.ogg'));
+  // During the playback: # stops it and ends the call, without the menu in between.
+  leg.pressDigit('#');
+  await waitUntil(() => leg.closed);
+  assert.is(count(leg, 'prompt:recording-menu'), 1);
+  assert.is(leg.heard.filter((h) => h.startsWith('prompt:')).at(-1), 'prompt:goodbye');
 });
 
 test('# right after the beep keeps nothing; hanging up while recording keeps what was said', async () => {
