@@ -3,6 +3,7 @@
 // writes JUnit XML with --junit, and exits 0 when every scenario passed, 1 otherwise.
 import { writeFile } from 'node:fs/promises';
 import { relative } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { junitXml } from './junit.ts';
 import { connectToPbx, startEmbeddedPbx, type FlowPbx } from './pbx.ts';
@@ -28,6 +29,9 @@ Runs the call-flow scenarios in FILE... (YAML; see "Testing call flows" in READM
   --keep-data            keep the embedded PBX's DATA_DIR and log
   --help
 `;
+
+/** A stall of the runner's own loop that long delays the phones' audio enough to matter. */
+const STALL_WORTH_SAYING_MS = 250;
 
 async function main(): Promise<number> {
   let args;
@@ -118,9 +122,17 @@ async function main(): Promise<number> {
   try {
     const limit = Math.min(parallel, pbx.publicCallsPerAddress);
     process.stdout.write(`${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'} against ${pbx.description}; up to ${limit} at once\n\n`);
+    const stalls = monitorEventLoopDelay({ resolution: 10 });
+    stalls.enable();
+    const scenariosStarted = performance.now();
     const results = await runScenarios(scenarios, pbx, { parallel, onResult: (result) => process.stdout.write(`${formatResult(result)}\n\n`) });
     const elapsed = performance.now() - started;
-    process.stdout.write(`${formatSummary(results, elapsed)}\n`);
+    process.stdout.write(`${formatSummary(results, performance.now() - scenariosStarted)}\n`);
+    stalls.disable();
+    const worstStallMs = stalls.max / 1e6;
+    if (worstStallMs > STALL_WORTH_SAYING_MS) {
+      process.stdout.write(`Note: this process, which carries every phone, stalled up to ${(worstStallMs / 1000).toFixed(1)} s (a busy machine?): what a caller heard and when may be off.\n`);
+    }
     if (values.junit) {
       await writeFile(values.junit, junitXml(results, elapsed));
       process.stdout.write(`JUnit XML: ${values.junit}\n`);

@@ -108,7 +108,7 @@ export const DESTINATIONS: Record<DestinationKind, Destination> = {
       const room = findNamed(config, 'conferenceRooms', 'conference room', ref);
       return { id: room.id, label: `conference room ${room.name}` };
     },
-    reachedBy: (trace, id) => stepWith(trace, 'roomId', id),
+    reachedBy: (trace, id) => trace.events.find((e) => e.type === 'conference-joined' && e.roomId === id),
   },
 };
 

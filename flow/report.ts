@@ -12,9 +12,13 @@ export function formatResult(result: ScenarioResult): string {
   return lines.join('\n');
 }
 
-export function formatSummary(results: ScenarioResult[], elapsedMs: number): string {
+/** `scenariosMs`: from the first scenario's start to the last one's end (the PBX's start left out). */
+export function formatSummary(results: ScenarioResult[], scenariosMs: number): string {
   const failed = results.filter((r) => !r.passed).length;
   const passed = results.length - failed;
   const list = failed > 0 ? `\nFailed:\n${results.filter((r) => !r.passed).map((r) => `  - ${r.name} (${r.file})`).join('\n')}` : '';
-  return `${list}\n${passed} passed, ${failed} failed (${results.length} scenario${results.length === 1 ? '' : 's'} in ${seconds(elapsedMs)})`;
+  const oneByOne = results.reduce((sum, r) => sum + r.durationMs, 0);
+  const count = `${results.length} scenario${results.length === 1 ? '' : 's'} in ${seconds(scenariosMs)}`;
+  const parallel = results.length > 1 ? `; one after the other: ${seconds(oneByOne)}` : '';
+  return `${list}\n${passed} passed, ${failed} failed (${count}${parallel})`;
 }

@@ -71,7 +71,7 @@ export class CallEngine {
     this.#now = options.now ?? (clock ? () => clock.now() : () => new Date());
     this.#startTimer = options.startTimer ?? startRealTimer;
     this.#trace = options.trace ?? noTrace;
-    this.#conferences = new ConferenceCalls({ media: options.media, logger: options.logger, startTimer: this.#startTimer });
+    this.#conferences = new ConferenceCalls({ media: options.media, logger: options.logger, startTimer: this.#startTimer, trace: (callId, event) => this.#trace.record(callId, event) });
   }
 
   get activeCalls(): number {

@@ -29,6 +29,8 @@ export type CallTraceEvent =
   | { type: 'menu-outcome'; menuId: string; because: 'key' | 'fallback'; key: string | null }
   /** Which branch of opening hours the clock chose. */
   | { type: 'opening-hours'; openingHoursId: string; open: boolean }
+  /** The caller came into a conference room (past its PIN, not full): `members` with the caller. */
+  | { type: 'conference-joined'; roomId: string; members: number }
   | { type: 'voicemail-message'; boxId: string; messageId: string; durationMs: number; kept: boolean; ending: string }
   | { type: 'ended'; by: string; reason: EndReason };
 

@@ -5,6 +5,7 @@ import type { ConferenceRoom } from '../../data/schema.ts';
 import type { Logger } from '../logger.ts';
 import type { Call } from './call.ts';
 import type { CallLeg, ConferenceMembership, MediaPlane, PromptName } from './ports.ts';
+import type { CallTraceEvent } from './call-trace.ts';
 
 /** Wrong PINs before the caller hears goodbye. */
 export const PIN_TRIES = 3;
@@ -27,6 +28,8 @@ export interface ConferenceCallsOptions {
   media: MediaPlane;
   logger: Logger;
   startTimer: (callback: () => void, ms: number) => () => void;
+  /** Reports a caller coming into a room to the call's trace. */
+  trace?: (callId: Call['id'], event: CallTraceEvent) => void;
 }
 
 export class ConferenceCalls {
@@ -59,6 +62,7 @@ export class ConferenceCalls {
     const member: Member = { call, leg, membership: this.options.media.joinConference(room.id, leg), hearsRoom: false };
     members.push(member);
     this.options.logger.info({ callId: call.id, roomId: room.id, members: members.length }, 'conference: joined');
+    this.options.trace?.(call.id, { type: 'conference-joined', roomId: room.id, members: members.length });
     member.membership.announce('join');
     if (members.length === 1) {
       await leg.play('conference-alone');

@@ -144,10 +144,32 @@ class WebrtcCallLeg implements CallLeg {
     if (this.closed) return false;
     const clip = await this.#clipOf(item);
     if (!clip || this.closed) return false;
+    if (!this.leg.connected && !(await this.#untilConnected())) return false;
     const playback = this.options.player.play(clip, this.#send);
     this.#stopSource = () => playback.stop();
     await playback.done;
     return true;
+  }
+
+  /**
+   * A prompt sent before the browser's media is up would be lost: its start on a fast connection,
+   * all of a short prompt on a slow one (seen with the call-flow runner under load). The engine
+   * plays the first prompt as soon as the call is accepted, so a prompt waits for the connection.
+   * False if the leg closed, or was told to hear something else, first.
+   */
+  #untilConnected(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const finish = (connected: boolean) => {
+        this.leg.off('connected', onConnected);
+        this.leg.off('closed', onClosed);
+        resolve(connected);
+      };
+      const onConnected = () => finish(true);
+      const onClosed = () => finish(false);
+      this.leg.on('connected', onConnected);
+      this.leg.on('closed', onClosed);
+      this.#stopSource = () => finish(false);
+    });
   }
 
   async record(path: string, options: { silenceSeconds: number }): Promise<ActiveRecording> {

@@ -109,6 +109,24 @@ test('reached: a menu, found by the step that names it (any step type a destinat
   assert.is((await check('  - reached: { menu: menu-main }')).passed, false);
 });
 
+test('reached: a conference room once the caller came in, not when the PIN was refused', async () => {
+  const withRoom = () => {
+    const trace = voicemailTrace();
+    trace.events = trace.events.slice(0, 1);
+    trace.events.push({ type: 'step', step: { type: 'conference', roomId: 'room-1' }, ms: 1, at: trace.startedAt });
+    return trace;
+  };
+  const rooms = { conferenceRooms: [{ id: 'room-1', name: 'Weekly', pin: '2468', maxParticipants: 10 }] };
+  const refused = withRoom();
+  refused.events.push({ type: 'play', item: { type: 'prompt', name: 'conference-pin-wrong' }, ms: 5000, at: refused.startedAt });
+  const [expectation] = expectations('  - reached: { conference: Weekly }');
+  const check = (trace: CallTrace) => checkExpectation(expectation!, { ...evidence({ trace }), config: { ...config(), ...rooms } });
+  assert.match((await check(refused)).detail, /^the call never got there: conference room-1 → played conference-pin-wrong/);
+  const joined = withRoom();
+  joined.events.push({ type: 'conference-joined', roomId: 'room-1', members: 1, ms: 6000, at: joined.startedAt });
+  assert.equal(await check(joined), { expectation: 'reached conference room Weekly', passed: true, detail: 'at 6.0 s' });
+});
+
 test('rang: in order, others may ring between; the wrong order fails', async () => {
   const trace = voicemailTrace();
   trace.events.splice(4, 0, { type: 'ringing', userId: 'u102', phones: 2, ms: 20_000, at: trace.startedAt });
@@ -195,7 +213,7 @@ test('references are checked against the configuration before any call, with wha
   };
   assert.is(refuse('  - reached: { user: 105 }'), 'no user "105" in the configuration (extensions: 101, 102)');
   assert.is(refuse('  - voicemail: { box: Support }'), 'no voicemail box "Support" in the configuration (boxes: Alice Martin, Bob Durand)');
-  assert.is(refuse('  - reached: { conference: Weekly }'), 'this PBX has no conference rooms');
+  assert.is(refuse('  - reached: { conference: Weekly }'), 'no conference room "Weekly" in the configuration (conference rooms: none)');
   assert.is(refuse('  - reached: { menu: Main menu }'), 'accepted');
   assert.is(refuse('  - heard: { audio_message: Goodbye }'), 'no audio message "Goodbye" in the configuration (audio messages: Welcome)');
 });
