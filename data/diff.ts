@@ -127,9 +127,23 @@ function describeFields(
     // Secrets and audio files are named, never shown.
     if (field === 'passwordHash' || field === 'pin' || field === 'fileId') details.push(`${label} changed`);
     else if (field === 'forwardings') details.push(...describeForwardings(oldRecord[field], newRecord[field], configs));
+    else if (field === 'durationMs') details.push(`${label}: ${seconds(oldRecord[field])} → ${seconds(newRecord[field])}`);
+    else if (field === 'text') details.push(`${label}: ${shortened(describe(field, oldRecord[field]))} → ${shortened(describe(field, newRecord[field]))}`);
     else details.push(`${label}: ${describe(field, oldRecord[field])} → ${describe(field, newRecord[field])}`);
   }
   return details;
+}
+
+/** A message's length as the portal shows it, 1:05. */
+function seconds(milliseconds: unknown): string {
+  if (typeof milliseconds !== 'number') return 'none';
+  const total = Math.round(milliseconds / 1000);
+  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
+}
+
+/** A message's text can be 5 000 characters: the review shows its beginning. */
+function shortened(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }
 
 function describeForwardings(before: unknown, after: unknown, configs: PbxConfig[]): string[] {
