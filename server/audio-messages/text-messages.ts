@@ -85,11 +85,17 @@ export class TextMessages {
     return { voice, detectedLanguage, language, accent: language !== voice.language, reading: readingInWords(language, voice.language) };
   }
 
-  /** Speaks the text and stores it as a preview; `onProgress` gets 0-1 as it goes. */
-  async generate(request: TextMessageRequest, onProgress: (fraction: number) => void = () => {}): Promise<Preview> {
+  /** What generate() would refuse, checked before anything starts (the route answers 400 or 503). */
+  check(request: TextMessageRequest): ReadingPlan {
     const plan = this.plan(request);
     if (!/[\p{L}\p{N}]/u.test(request.text)) throw new TextMessageRefused('type the text to read', 'text');
     if (this.options.speech.pending >= MAX_PENDING) throw new TextMessageBusy('Text to speech is busy with other messages; try again in a moment');
+    return plan;
+  }
+
+  /** Speaks the text and stores it as a preview; `onProgress` gets 0-1 as it goes. */
+  async generate(request: TextMessageRequest, onProgress: (fraction: number) => void = () => {}): Promise<Preview> {
+    const plan = this.check(request);
     const { voice } = plan;
     const speech = await this.options.speech.speak(
       { text: request.text, voice: { espeakVoice: voice.espeakVoice, variant: voice.variant, language: voice.language }, textLanguage: plan.language },

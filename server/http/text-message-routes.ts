@@ -66,8 +66,7 @@ export function textMessageRoutes(deps: TextMessageRouteDeps): Router {
   router.post('/text-to-speech/previews', async (request, response) => {
     const input = requestOf(request.body);
     try {
-      textMessages.plan(input);
-      if (!/[\p{L}\p{N}]/u.test(input.text)) throw new TextMessageRefused('type the text to read', 'text');
+      textMessages.check(input);
     } catch (error) {
       refused(error);
     }
