@@ -19,8 +19,9 @@ export type Mp3StreamReply =
 export interface Mp3StreamsOptions {
   /**
    * Audio left to encode when a stream is finished, at most (besides what was held back from the
-   * end for trimming). LAME's JavaScript takes ~20 ms a second of audio: 10 s is ~0.2 s of work at
-   * the end; everything before it is encoded while the recording goes on.
+   * end for trimming). LAME's JavaScript takes ~20 ms a second of audio: 3 s is ~60 ms of work at
+   * the end; everything before it is encoded while the recording goes on. A longer backlog saves
+   * nothing (every message longer than it is encoded all the same), it only leaves more for the end.
    */
   backlogSeconds?: number;
   /** An ended stream nobody finishes (the message was discarded) is dropped after this. */
@@ -71,7 +72,7 @@ export class Mp3Streams {
   #closed = false;
 
   constructor(options: Mp3StreamsOptions = {}) {
-    this.#backlogSamples = Math.round((options.backlogSeconds ?? 10) * this.sampleRate);
+    this.#backlogSamples = Math.round((options.backlogSeconds ?? 3) * this.sampleRate);
     this.#unclaimedMs = options.unclaimedMs ?? 300_000;
     this.#onError = options.onError ?? (() => undefined);
     this.#onStart = options.onStart ?? (() => undefined);

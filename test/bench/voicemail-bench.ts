@@ -24,7 +24,7 @@
 //      --window seconds (15), then all hang up (so each talked ~window + ramp seconds after its
 //      beep). Per received packet = CPU / packets the callers sent in the window (loopback: none
 //      lost; each is received, written to the Ogg file and decoded for silence and in-band DTMF;
-//      past the MP3 streams' backlog, 10 s into a message, its sound is also encoded to MP3 on the
+//      past the MP3 streams' backlog, 3 s into a message, its sound is also encoded to MP3 on the
 //      MP3 worker thread, which the figure includes).
 //      The callers say eSpeak speech through the PBX's Opus encoder (32 kb/s, hybrid mode, as a
 //      browser sends speech): what the server decodes costs what a real caller's would.
@@ -75,6 +75,12 @@ interface NoticeRun {
   mp3Bytes: number;
   /** How the server made the MP3 (its log): 'while recorded', or 'from the recording' (the fallback). */
   mp3Made: string;
+  /**
+   * Server CPU (every thread) from the hang-up to the notice, and the MP3 stream worker's part: on
+   * a busy machine the wait is longer than the work, which these count.
+   */
+  serverCpuMs: number;
+  mp3WorkerCpuMs: number | undefined;
 }
 
 interface CpuResult {
@@ -321,11 +327,20 @@ async function hangupToNotice(server: RunningServer, pbx: BenchPbx, frames: Uint
     );
     await sleep(messageSeconds * 1000 + 100);
     const noticeFile = join(pbx.outboxFolder, `voicemail-${messageId}.json`);
+    const pid = server.process.pid!;
+    const mp3Tid = serverLog(server, 'MP3 stream worker started').at(-1)?.tid as number | undefined;
+    const cpuSeconds = async () => {
+      const all = await processCpuSeconds(pid);
+      const mp3 = mp3Tid === undefined ? undefined : await processCpuSeconds(pid, mp3Tid).catch(() => undefined);
+      return { all: all.user + all.system, mp3: mp3 && mp3.user + mp3.system };
+    };
+    const cpuBefore = await cpuSeconds();
     const hungUpWall = Date.now();
     const hungUpAt = performance.now();
     caller.hangup();
     await until('notice in the outbox', () => (existsSync(noticeFile) ? true : undefined), 120_000);
     const hangupToNoticeMs = performance.now() - hungUpAt;
+    const cpuAfter = await cpuSeconds();
     const mp3Bytes = (await stat(join(pbx.outboxFolder, `voicemail-${messageId}`, '1.mp3'))).size;
     const saved = await until('`voicemail message` log', () => serverLog(server, 'voicemail message').find((l) => l.messageId === messageId), 5000);
     const queued = await until('`voicemail notice queued` log', () => serverLog(server, 'voicemail notice queued').find((l) => l.messageId === messageId), 5000);
@@ -337,6 +352,8 @@ async function hangupToNotice(server: RunningServer, pbx: BenchPbx, frames: Uint
       ending: String(saved.ending),
       mp3Bytes,
       mp3Made: String(queued.mp3 ?? 'from the recording'),
+      serverCpuMs: (cpuAfter.all - cpuBefore.all) * 1000,
+      mp3WorkerCpuMs: cpuAfter.mp3 !== undefined && cpuBefore.mp3 !== undefined ? (cpuAfter.mp3 - cpuBefore.mp3) * 1000 : undefined,
     };
   } finally {
     await caller.close();
@@ -489,6 +506,9 @@ function table(notices: NoticeRun[], options: Options, recording: RecordingOutco
     rows.push(
       `| hang-up → notice with its MP3 in the outbox, ${options.messageSeconds} s message (${notices.length} runs) | ${notices.map((n) => n.hangupToNoticeMs.toFixed(0)).join(' / ')} ms, worst ${worst.toFixed(0)} ms | ≤ 1000 ms${worst <= 1000 ? '' : ' (missed)'} |`,
       `| of which hang-up → message saved (server log) | ${notices.map((n) => n.hangupToSavedMs.toFixed(0)).join(' / ')} ms | |`,
+      `| server CPU from hang-up to notice (all threads; of which the MP3 worker) | ${notices
+        .map((n) => `${n.serverCpuMs.toFixed(0)}${n.mp3WorkerCpuMs === undefined ? '' : ` (${n.mp3WorkerCpuMs.toFixed(0)})`}`)
+        .join(' / ')} ms | |`,
       `| of which saved → notice queued (the MP3's last seconds, server log) | ${notices.map((n) => (n.hangupToQueuedLogMs - n.hangupToSavedMs).toFixed(0)).join(' / ')} ms | |`,
     );
   }
@@ -576,7 +596,8 @@ async function main(): Promise<void> {
         notices.push(result);
         log(
           `  notice ${run}: ${result.hangupToNoticeMs.toFixed(0)} ms from hang-up to the notice in the outbox (saved after ${result.hangupToSavedMs} ms, ` +
-            `queued logged after ${result.hangupToQueuedLogMs} ms); message ${(result.durationMs / 1000).toFixed(1)} s ended by ${result.ending}, MP3 ${(result.mp3Bytes / 1024).toFixed(0)} kB made ${result.mp3Made}`,
+            `queued logged after ${result.hangupToQueuedLogMs} ms); message ${(result.durationMs / 1000).toFixed(1)} s ended by ${result.ending}, MP3 ${(result.mp3Bytes / 1024).toFixed(0)} kB made ${result.mp3Made}; ` +
+            `server CPU meanwhile ${result.serverCpuMs.toFixed(0)} ms${result.mp3WorkerCpuMs === undefined ? '' : `, of which the MP3 worker ${result.mp3WorkerCpuMs.toFixed(0)} ms`} (${machineLoad()})`,
         );
       }
     }
