@@ -5,6 +5,7 @@
 //   node --import tsx test/bench/voicemail-bench.ts --repeats=1 --message=20 --calls=20 --window=10
 //   ... --only=notice | --only=cpu                     (one of the two parts)
 //   ... --cpu-prof=/tmp/profiles                       (server CPU profile, written at its exit)
+//   ... --server-log=/tmp/server.log                   (the server's output, written at the end)
 //   ... --pin=yes                                      (server on CPU 0, phones on the others; only on an idle machine)
 //
 // 1. Hang-up to notice, for a message of --message seconds (60): one public caller, a headless phone
@@ -61,6 +62,7 @@ interface Options {
   pin: boolean;
   cpuProfileDir: string | undefined;
   jsonPath: string | undefined;
+  serverLogPath: string | undefined;
 }
 
 interface NoticeRun {
@@ -123,7 +125,7 @@ const SPEECH =
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const OPTION_NAMES = ['repeats', 'message', 'calls', 'window', 'rate', 'clients', 'relay-levels', 'only', 'pin', 'cpu-prof', 'json'];
+const OPTION_NAMES = ['repeats', 'message', 'calls', 'window', 'rate', 'clients', 'relay-levels', 'only', 'pin', 'cpu-prof', 'json', 'server-log'];
 
 function parseOptions(argv: string[]): Options {
   const value = (name: string) => argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -144,6 +146,7 @@ function parseOptions(argv: string[]): Options {
     pin: value('pin') === 'yes' && availableParallelism() >= 2,
     cpuProfileDir: value('cpu-prof'),
     jsonPath: value('json'),
+    serverLogPath: value('server-log'),
   };
 }
 
@@ -177,7 +180,8 @@ async function cpuOver(pid: number, seconds: number): Promise<{ percent: number;
 async function readProbe(server: RunningServer): Promise<ProbeReport> {
   const seen = server.output().split('\n').filter((line) => line.startsWith('BENCH-PROBE ')).length;
   server.process.kill('SIGUSR2');
-  const deadline = performance.now() + 5000;
+  // A thread busy with a queue of work (the MP3 stream worker behind its recordings) answers late.
+  const deadline = performance.now() + 60_000;
   for (;;) {
     const lines = server.output().split('\n').filter((line) => line.startsWith('BENCH-PROBE '));
     if (lines.length > seen) return JSON.parse(lines.at(-1)!.slice('BENCH-PROBE '.length)) as ProbeReport;
@@ -612,6 +616,7 @@ async function main(): Promise<void> {
     log(`end (${machineLoad()})`);
   } finally {
     await server.stop();
+    if (options.serverLogPath) await writeFile(options.serverLogPath, server.output());
   }
   process.stdout.write(`\n${table(notices, options, recording, relaying)}\n`);
   if (options.jsonPath) await writeFile(options.jsonPath, JSON.stringify({ notices, recording, relaying }, null, 2));
