@@ -26,6 +26,8 @@ export interface Mp3StreamsOptions {
   backlogSeconds?: number;
   /** An ended stream nobody finishes (the message was discarded) is dropped after this. */
   unclaimedMs?: number;
+  /** A finish not answered within this time gives undefined (the MP3 then comes from the recording). */
+  finishTimeoutMs?: number;
   /** Told when the worker fails (the MP3s then come from the recordings). */
   onError?: (error: unknown) => void;
   /** Told when the worker has started: its thread ids (tid: the kernel's, on Linux; for top -H, /proc). */
@@ -63,6 +65,7 @@ export class Mp3Streams {
   readonly sampleRate = MP3_DEFAULTS.sampleRate;
   readonly #backlogSamples: number;
   readonly #unclaimedMs: number;
+  readonly #finishTimeoutMs: number;
   readonly #onError: (error: unknown) => void;
   readonly #onStart: (thread: { threadId: number; tid: number | undefined }) => void;
   readonly #streams = new Map<string, OpenStream>();
@@ -74,6 +77,7 @@ export class Mp3Streams {
   constructor(options: Mp3StreamsOptions = {}) {
     this.#backlogSamples = Math.round((options.backlogSeconds ?? 3) * this.sampleRate);
     this.#unclaimedMs = options.unclaimedMs ?? 300_000;
+    this.#finishTimeoutMs = options.finishTimeoutMs ?? 120_000;
     this.#onError = options.onError ?? (() => undefined);
     this.#onStart = options.onStart ?? (() => undefined);
   }
@@ -124,7 +128,12 @@ export class Mp3Streams {
     if (stream.failed) return Promise.resolve(undefined);
     this.#send(stream);
     return new Promise((resolve) => {
-      this.#finishing.set(stream.id, resolve);
+      const timer = setTimeout(() => this.#answer(stream.id, undefined), this.#finishTimeoutMs);
+      timer.unref();
+      this.#finishing.set(stream.id, (mp3) => {
+        clearTimeout(timer);
+        resolve(mp3);
+      });
       this.#post({ type: 'finish', id: stream.id, endSample: this.#sampleAt(stream, endMs) });
     });
   }
@@ -175,9 +184,7 @@ export class Mp3Streams {
     worker.unref();
     worker.on('message', (reply: Mp3StreamReply) => {
       if (reply.type === 'started') return this.#onStart({ threadId: worker.threadId, tid: reply.tid });
-      const resolve = this.#finishing.get(reply.id);
-      this.#finishing.delete(reply.id);
-      resolve?.(reply.type === 'finished' ? new Uint8Array(reply.mp3) : undefined);
+      this.#answer(reply.id, reply.type === 'finished' ? new Uint8Array(reply.mp3) : undefined);
     });
     const lost = (error: unknown) => {
       if (this.#worker !== worker) return;
@@ -191,6 +198,12 @@ export class Mp3Streams {
     worker.on('exit', (code) => lost(new Error(`the MP3 stream worker exited with code ${code}`)));
     this.#worker = worker;
     return worker;
+  }
+
+  #answer(id: number, mp3: Uint8Array | undefined): void {
+    const resolve = this.#finishing.get(id);
+    this.#finishing.delete(id);
+    resolve?.(mp3);
   }
 
   #failAll(): void {
