@@ -1,6 +1,7 @@
 // The portal's only door to the server: one typed function per route of docs/API.md. Errors come back
 // as ApiError carrying what the server said (per-field messages, Apply problems, lock time).
-import type { AudioMessage, ConferenceRoom, IncomingNumber, IvrMenu, PbxConfig, Settings, User, VoicemailBox } from '../../data/schema.ts';
+import type { AudioMessage, ConferenceRoom, IncomingNumber, IvrMenu, OpeningHours, PbxConfig, Settings, User, VoicemailBox } from '../../data/schema.ts';
+import type { OpeningState, WallClock } from '../../data/opening-hours.ts';
 import type { Change } from '../../data/diff.ts';
 import type { MessageCounts } from '../../data/voicemail-store.ts';
 import type { Notice } from '../../server/notifications/outbox.ts';
@@ -100,7 +101,16 @@ export interface UserInput {
 export type VoicemailBoxInput = Pick<VoicemailBox, 'name' | 'email' | 'enabled' | 'greeting' | 'limits'> & { pin?: string };
 export type IncomingNumberInput = Omit<IncomingNumber, 'id'>;
 export type AudioMessageInput = Pick<AudioMessage, 'name'>;
-export type IvrMenuInput = Pick<IvrMenu, 'name'>;
+export type IvrMenuInput = Omit<IvrMenu, 'id'>;
+export type OpeningHoursInput = Omit<OpeningHours, 'id'>;
+
+/** GET /api/opening-hours/now: the branch each schedule of the draft takes at the PBX's clock. */
+export interface OpeningHoursNow {
+  at: string;
+  timeZone: string;
+  local: WallClock;
+  openingHours: (OpeningState & { id: string })[];
+}
 export type ConferenceRoomInput = Omit<ConferenceRoom, 'id'>;
 
 interface CollectionTypes {
@@ -110,6 +120,7 @@ interface CollectionTypes {
   'audio-messages': { entity: AudioMessage; input: AudioMessageInput };
   'ivr-menus': { entity: IvrMenu; input: IvrMenuInput };
   'conference-rooms': { entity: ConferenceRoom; input: ConferenceRoomInput };
+  'opening-hours': { entity: OpeningHours; input: OpeningHoursInput };
 }
 export type CollectionPath = keyof CollectionTypes;
 
@@ -188,6 +199,8 @@ export function createPortalApi(options: PortalApiOptions) {
     audioMessages: collection('audio-messages'),
     ivrMenus: collection('ivr-menus'),
     conferenceRooms: collection('conference-rooms'),
+    openingHours: collection('opening-hours'),
+    openingHoursNow: () => request<OpeningHoursNow>('GET', '/api/opening-hours/now'),
     apply: (revision: number) => request<AppliedVersion>('POST', '/api/draft/apply', { body: {}, ifMatch: revision }),
     discard: (revision: number) => request<WriteResult>('POST', '/api/draft/discard', { body: {}, ifMatch: revision }),
 

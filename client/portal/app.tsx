@@ -8,6 +8,10 @@ import { AudioMessagesPage } from './pages/AudioMessagesPage.tsx';
 import { ChangesPage } from './pages/ChangesPage.tsx';
 import { ConferenceRoomEditPage } from './pages/ConferenceRoomEditPage.tsx';
 import { ConferenceRoomsPage } from './pages/ConferenceRoomsPage.tsx';
+import { IvrMenuEditPage } from './pages/IvrMenuEditPage.tsx';
+import { IvrMenusPage } from './pages/IvrMenusPage.tsx';
+import { OpeningHoursEditPage } from './pages/OpeningHoursEditPage.tsx';
+import { OpeningHoursListPage } from './pages/OpeningHoursListPage.tsx';
 import { IncomingNumberEditPage } from './pages/IncomingNumberEditPage.tsx';
 import { IncomingNumbersPage } from './pages/IncomingNumbersPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
@@ -102,6 +106,10 @@ const TITLES: Record<Route['page'], string> = {
   'audio-messages': 'Audio messages',
   'audio-message-new': 'Audio messages',
   'music-on-hold': 'Music on hold',
+  'ivr-menus': 'IVR menus',
+  'ivr-menu': 'IVR menus',
+  'opening-hours': 'Opening hours',
+  'opening-hours-edit': 'Opening hours',
   'conference-rooms': 'Conference rooms',
   'conference-room': 'Conference rooms',
   changes: 'Changes & history',
@@ -140,6 +148,14 @@ function Page({ route }: { route: Route }) {
       return <AudioMessageNewPage />;
     case 'music-on-hold':
       return <MusicOnHoldPage />;
+    case 'ivr-menus':
+      return <IvrMenusPage />;
+    case 'ivr-menu':
+      return <IvrMenuEditPage id={route.id} />;
+    case 'opening-hours':
+      return <OpeningHoursListPage />;
+    case 'opening-hours-edit':
+      return <OpeningHoursEditPage id={route.id} />;
     case 'conference-rooms':
       return <ConferenceRoomsPage />;
     case 'conference-room':

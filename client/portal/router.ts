@@ -15,6 +15,10 @@ export type Route =
   | { page: 'audio-messages' }
   | { page: 'audio-message-new' }
   | { page: 'music-on-hold' }
+  | { page: 'ivr-menus' }
+  | { page: 'ivr-menu'; id: string | null }
+  | { page: 'opening-hours' }
+  | { page: 'opening-hours-edit'; id: string | null }
   | { page: 'conference-rooms' }
   | { page: 'conference-room'; id: string | null }
   | { page: 'changes' }
@@ -43,6 +47,10 @@ export function parseRoute(hash: string): Route {
       return id === 'new' ? { page: 'audio-message-new' } : { page: 'audio-messages' };
     case 'music-on-hold':
       return { page: 'music-on-hold' };
+    case 'ivr-menus':
+      return id === undefined ? { page: 'ivr-menus' } : { page: 'ivr-menu', id: entityId };
+    case 'opening-hours':
+      return id === undefined ? { page: 'opening-hours' } : { page: 'opening-hours-edit', id: entityId };
     case 'conference-rooms':
       return id === undefined ? { page: 'conference-rooms' } : { page: 'conference-room', id: entityId };
     case 'changes':
@@ -69,6 +77,10 @@ export function href(route: Route): string {
       return `#/numbers/${id(route.id)}`;
     case 'conference-room':
       return `#/conference-rooms/${id(route.id)}`;
+    case 'ivr-menu':
+      return `#/ivr-menus/${id(route.id)}`;
+    case 'opening-hours-edit':
+      return `#/opening-hours/${id(route.id)}`;
     case 'number-sms':
       return `#/numbers/${encodeURIComponent(route.id)}/sms`;
     case 'audio-message-new':
@@ -107,6 +119,10 @@ export function sectionOf(route: Route): Route['page'] {
       return 'numbers';
     case 'audio-message-new':
       return 'audio-messages';
+    case 'ivr-menu':
+      return 'ivr-menus';
+    case 'opening-hours-edit':
+      return 'opening-hours';
     default:
       return route.page;
   }

@@ -1,6 +1,7 @@
 // How the portal names things in its tables: destinations, owners and greetings in words, the way an
 // admin reads them ("User Alice Martin (101)", "Voicemail box Sales"), never as ids.
 import type { AudioMessage, Destination, Greeting, VoicemailBox } from '../../data/schema.ts';
+import type { OpeningState } from '../../data/opening-hours.ts';
 import type { PortalConfig, PortalUser } from './api.ts';
 
 export function userLabel(user: Pick<PortalUser, 'name' | 'extension'>): string {
@@ -104,4 +105,10 @@ export function sizeInWords(bytes: number): string {
   if (bytes >= 1_000_000) return `${(bytes / 1_000_000).toFixed(1)} MB`;
   if (bytes >= 1000) return `${Math.round(bytes / 1000)} kB`;
   return `${bytes} bytes`;
+}
+
+/** "Open (09:00–12:30)", "Closed (holiday: Christmas)", "Closed". */
+export function openingStateInWords(state: OpeningState): string {
+  if (state.open) return `Open (${state.range.from}–${state.range.to})`;
+  return state.because === 'holiday' ? `Closed (holiday: ${state.holiday})` : 'Closed';
 }

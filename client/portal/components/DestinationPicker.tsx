@@ -77,26 +77,31 @@ interface PickerProps {
   id: string;
   /** What the choice is for, e.g. "Destination type for voice call" or "Key 1". */
   label: string;
-  value: Destination;
-  onChange(destination: Destination): void;
+  /** Null only with `noneLabel`: nothing chosen (a menu key that is not used). */
+  value: Destination | null;
+  onChange(destination: Destination | null): void;
   config: PortalConfig;
+  /** Offers "nothing" first, with this label. */
+  noneLabel?: string;
   /** The server's message for this destination, if any. */
   error?: string | undefined;
   /** In a table row: the two lists side by side, labelled for screen readers only. */
   compact?: boolean;
 }
 
-export function DestinationPicker({ id, label, value, onChange, config, error, compact }: PickerProps) {
-  const kind = DESTINATION_TYPES.find((d) => d.type === value.type)!;
-  const choices = choicesFor(config, value.type);
-  const targetId = targetIdOf(value);
-  const changeType = (type: DestinationType) => {
+export function DestinationPicker({ id, label, value, onChange, config, noneLabel, error, compact }: PickerProps) {
+  const kind = value ? DESTINATION_TYPES.find((d) => d.type === value.type)! : null;
+  const choices = value ? choicesFor(config, value.type) : [];
+  const targetId = value ? targetIdOf(value) : '';
+  const changeType = (type: DestinationType | '') => {
+    if (type === '') return onChange(null);
     // Keep the target only if it still makes sense; otherwise preselect the first choice.
     const next = choicesFor(config, type);
     onChange(buildDestination(type, next.some((c) => c.id === targetId) ? targetId : (next[0]?.id ?? '')));
   };
   const typeSelect = (control: object) => (
-    <select {...control} value={value.type} onChange={(e) => changeType(e.currentTarget.value as DestinationType)}>
+    <select {...control} value={value?.type ?? ''} onChange={(e) => changeType(e.currentTarget.value as DestinationType | '')}>
+      {noneLabel !== undefined && <option value="">{noneLabel}</option>}
       {DESTINATION_TYPES.map((d) => (
         <option key={d.type} value={d.type}>
           {d.label}
@@ -105,7 +110,7 @@ export function DestinationPicker({ id, label, value, onChange, config, error, c
     </select>
   );
   const targetSelect = (control: object) => (
-    <select {...control} value={targetId} disabled={choices.length === 0} onChange={(e) => onChange(buildDestination(value.type, e.currentTarget.value))}>
+    <select {...control} value={targetId} disabled={choices.length === 0} onChange={(e) => value && onChange(buildDestination(value.type, e.currentTarget.value))}>
       {!choices.some((c) => c.id === targetId) && <option value={targetId}>Choose…</option>}
       {choices.map((c) => (
         <option key={c.id} value={c.id}>
@@ -114,13 +119,13 @@ export function DestinationPicker({ id, label, value, onChange, config, error, c
       ))}
     </select>
   );
-  const emptyHint = choices.length === 0 ? `There is no ${kind.which.toLowerCase()} yet.` : undefined;
+  const emptyHint = kind && choices.length === 0 ? `There is no ${kind.which.toLowerCase()} yet.` : undefined;
 
   if (compact) {
     return (
       <div class={`destination-picker${error ? ' field-invalid' : ''}`}>
         {typeSelect({ id: `${id}-type`, 'aria-label': `${label}: destination type`, 'aria-invalid': Boolean(error) })}
-        {targetSelect({ id: `${id}-target`, 'aria-label': `${label}: ${kind.which.toLowerCase()}`, 'aria-invalid': Boolean(error) })}
+        {kind && targetSelect({ id: `${id}-target`, 'aria-label': `${label}: ${kind.which.toLowerCase()}`, 'aria-invalid': Boolean(error) })}
         {(error ?? emptyHint) && <p class={error ? 'field-error' : 'field-hint'}>{error ?? emptyHint}</p>}
       </div>
     );
@@ -130,9 +135,11 @@ export function DestinationPicker({ id, label, value, onChange, config, error, c
       <Field id={`${id}-type`} label={label} error={error}>
         {typeSelect}
       </Field>
-      <Field id={`${id}-target`} label={kind.which} hint={emptyHint}>
-        {targetSelect}
-      </Field>
+      {kind && (
+        <Field id={`${id}-target`} label={kind.which} hint={emptyHint}>
+          {targetSelect}
+        </Field>
+      )}
     </>
   );
 }

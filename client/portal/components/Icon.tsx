@@ -1,5 +1,5 @@
 // Line icons for the sidebar, drawn on a 24-unit grid with the current text colour.
-export type IconName = 'settings' | 'users' | 'voicemail' | 'numbers' | 'audio' | 'music' | 'history' | 'logout' | 'mail' | 'conference';
+export type IconName = 'settings' | 'users' | 'voicemail' | 'numbers' | 'audio' | 'music' | 'history' | 'logout' | 'mail' | 'conference' | 'menu' | 'clock';
 
 const PATHS: Record<IconName, string[]> = {
   settings: ['M4 21v-7', 'M4 10V3', 'M12 21v-9', 'M12 8V3', 'M20 21v-5', 'M20 12V3', 'M1 14h6', 'M9 8h6', 'M17 16h6'],
@@ -15,6 +15,8 @@ const PATHS: Record<IconName, string[]> = {
   history: ['M12 2a10 10 0 1 0 0 20a10 10 0 1 0 0-20z', 'M12 6v6l4 2'],
   logout: ['M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4', 'M16 17l5-5-5-5', 'M21 12H9'],
   conference: ['M12 3a3 3 0 1 0 0 6a3 3 0 1 0 0-6z', 'M5 8a2.5 2.5 0 1 0 0 5a2.5 2.5 0 1 0 0-5z', 'M19 8a2.5 2.5 0 1 0 0 5a2.5 2.5 0 1 0 0-5z', 'M7 21v-2a5 5 0 0 1 10 0v2', 'M1 20v-1a4 4 0 0 1 4-4', 'M23 20v-1a4 4 0 0 0-4-4'],
+  menu: ['M4 4h4v4H4z', 'M10 4h4v4h-4z', 'M16 4h4v4h-4z', 'M4 10h4v4H4z', 'M10 10h4v4h-4z', 'M16 10h4v4h-4z', 'M10 16h4v4h-4z'],
+  clock: ['M12 2a10 10 0 1 0 0 20a10 10 0 1 0 0-20z', 'M12 6v6h5'],
   mail: ['M4 4h16a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z', 'M22 6l-10 7L2 6'],
 };
 

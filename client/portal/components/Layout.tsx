@@ -15,6 +15,8 @@ const NAVIGATION: { page: Route['page']; label: string; icon: IconName }[] = [
   { page: 'numbers', label: 'Incoming numbers', icon: 'numbers' },
   { page: 'audio-messages', label: 'Audio messages', icon: 'audio' },
   { page: 'music-on-hold', label: 'Music on hold', icon: 'music' },
+  { page: 'ivr-menus', label: 'IVR menus', icon: 'menu' },
+  { page: 'opening-hours', label: 'Opening hours', icon: 'clock' },
   { page: 'conference-rooms', label: 'Conference rooms', icon: 'conference' },
   { page: 'changes', label: 'Changes & history', icon: 'history' },
   { page: 'outbox', label: 'Outbox', icon: 'mail' },

@@ -104,7 +104,7 @@ export function IncomingNumberEditPage({ id }: { id: string | null }) {
               id="number-destination"
               label="Destination type for voice call"
               value={destination}
-              onChange={setDestination}
+              onChange={(next) => next && setDestination(next)}
               config={config}
               error={errors.of('destination')}
             />
