@@ -68,6 +68,17 @@ export class AdminApi {
     return this.#get(`/api/outbox/${encodeURIComponent(id)}`);
   }
 
+  /** Sets the PBX's test clock (null: the real time again); only a PBX started with TEST_CLOCK=1 has one. */
+  async setClock(at: string | null): Promise<void> {
+    const response = await fetch(`${this.baseUrl}/api/test/clock`, {
+      method: 'PUT',
+      headers: { cookie: this.#cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ at }),
+    });
+    if (response.status === 404) throw new Error('this PBX has no test clock to set (start it with TEST_CLOCK=1, never in production)');
+    await this.#body(response, 'test clock');
+  }
+
   async #get<T>(path: string): Promise<T> {
     return this.#body(await this.#fetch(path), path);
   }

@@ -181,6 +181,14 @@ function describeBody(expectation: Expectation, config: PbxConfig): string {
     }
     case 'email':
       return `e-mail sent to ${expectation.value.to}${expectation.value.subject ? ` with "${expectation.value.subject}" in its subject` : ''}`;
+    case 'menu_choice': {
+      const menu = safe(() => `IVR menu ${findNamed(config, 'ivrMenus', 'IVR menu', expectation.value.menu).name}`, `IVR menu ${expectation.value.menu}`);
+      return `left ${menu} ${expectation.value.key !== undefined ? `with key ${expectation.value.key}` : 'by its fallback'}`;
+    }
+    case 'opening_hours': {
+      const hours = safe(() => findNamed(config, 'openingHours', 'opening hours', expectation.value.schedule).name, expectation.value.schedule);
+      return `opening hours ${hours} ${expectation.value.open ? 'open' : 'closed'}`;
+    }
     case 'ended':
       return `call ended${expectation.value.reason ? ` with ${expectation.value.reason}` : ''}${expectation.value.by ? ` by the ${expectation.value.by}` : ''}`;
   }
@@ -201,6 +209,12 @@ export function checkReferences(expectation: Expectation, config: PbxConfig): vo
       return;
     case 'voicemail':
       findBox(config, expectation.value.box);
+      return;
+    case 'menu_choice':
+      findNamed(config, 'ivrMenus', 'IVR menu', expectation.value.menu);
+      return;
+    case 'opening_hours':
+      findNamed(config, 'openingHours', 'opening hours', expectation.value.schedule);
       return;
     default:
       return;
@@ -265,6 +279,22 @@ async function checkBody(expectation: Expectation, evidence: CallEvidence): Prom
       return checkVoicemail(expectation.value, evidence);
     case 'email':
       return checkEmail(expectation.value, expectation.within, evidence);
+    case 'menu_choice': {
+      const menu = findNamed(config, 'ivrMenus', 'IVR menu', expectation.value.menu);
+      const outcomes = trace.events.filter((e) => e.type === 'menu-outcome' && e.menuId === menu.id);
+      const wanted = expectation.value.key;
+      const match = outcomes.find((e) => e.type === 'menu-outcome' && (wanted === undefined ? e.because === 'fallback' : e.because === 'key' && e.key === wanted));
+      if (match) return { passed: true, detail: `at ${seconds(match.ms)}`, atMs: match.ms };
+      const seen = outcomes.map((e) => (e.type === 'menu-outcome' && e.because === 'key' ? `key ${e.key}` : 'the fallback')).join(', ');
+      return { passed: false, detail: seen ? `the caller left it by ${seen}` : `the caller never left it: ${summarizeTrace(trace, config)}` };
+    }
+    case 'opening_hours': {
+      const hours = findNamed(config, 'openingHours', 'opening hours', expectation.value.schedule);
+      const branch = trace.events.find((e) => e.type === 'opening-hours' && e.openingHoursId === hours.id);
+      if (!branch || branch.type !== 'opening-hours') return { passed: false, detail: `the call never went through them: ${summarizeTrace(trace, config)}` };
+      const said = branch.open ? 'open' : 'closed';
+      return { passed: branch.open === expectation.value.open, detail: `${said} at ${seconds(branch.ms)} (PBX clock ${branch.at})`, atMs: branch.ms };
+    }
     case 'ended': {
       const ended = trace.events.find((e) => e.type === 'ended');
       if (!ended || ended.type !== 'ended') return { passed: false, detail: 'the call had not ended' };
@@ -358,7 +388,7 @@ export function summarizeTrace(trace: CallTrace, config: PbxConfig): string {
         parts.push(`${nameOf(config, event.userId)} rang: ${event.outcome}`);
         break;
       case 'step':
-        if (event.step.type !== 'ring' && event.step.type !== 'play' && event.step.type !== 'hangup') {
+        if (!['ring', 'play', 'hangup', 'opening-hours', 'announce'].includes(event.step.type)) {
           const values = Object.entries(event.step).filter(([key]) => key !== 'type').map(([, value]) => String(value));
           parts.push(`${event.step.type}${values.length ? ` ${values.join(' ')}` : ''}`);
         }
@@ -368,6 +398,15 @@ export function summarizeTrace(trace: CallTrace, config: PbxConfig): string {
         break;
       case 'digit':
         parts.push(`key ${event.digit}`);
+        break;
+      case 'menu-outcome':
+        parts.push(event.because === 'key' ? `menu ${event.menuId}: key ${event.key}` : `menu ${event.menuId}: fallback`);
+        break;
+      case 'opening-hours':
+        parts.push(`opening hours ${event.openingHoursId}: ${event.open ? 'open' : 'closed'}`);
+        break;
+      case 'conference-joined':
+        parts.push(`joined conference ${event.roomId} (${event.members} in the room)`);
         break;
       case 'voicemail-message':
         parts.push(`message ${seconds(event.durationMs)} ${event.kept ? 'saved' : 'discarded'}`);

@@ -108,6 +108,8 @@ export async function startEmbeddedPbx(options: EmbeddedOptions = {}): Promise<F
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
       ...(capture ? { SMTP_URL: `smtp://127.0.0.1:${capture.port}` } : {}),
       PUBLIC_URL: `http://127.0.0.1:${port}`,
+      // Scenarios with `clock:` set it (opening hours).
+      TEST_CLOCK: '1',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -45,6 +45,7 @@ export async function runScenario(loaded: LoadedScenario, pbx: FlowPbx, voices: 
   const result: ScenarioResult = { file, name: scenario.name, passed: false, durationMs: 0, checks: [] };
   const phones: HeadlessPhone[] = [];
   const failures: CheckResult[] = [];
+  let clockSet = false;
   try {
     for (const expectation of scenario.expect) checkReferences(expectation, pbx.config);
     for (const actor of scenario.users) findUser(pbx.config, actor.user);
@@ -85,6 +86,10 @@ export async function runScenario(loaded: LoadedScenario, pbx: FlowPbx, voices: 
       });
     }
 
+    if (scenario.clock) {
+      await pbx.admin.setClock(scenario.clock);
+      clockSet = true;
+    }
     const received: { at: number; payload: Buffer }[] = [];
     const caller = await HeadlessPhone.connect({ baseUrl: pbx.url, frames: silence, onReceive: (payload) => received.push({ at: performance.now(), payload: Buffer.from(payload) }) });
     phones.push(caller);
@@ -219,6 +224,7 @@ export async function runScenario(loaded: LoadedScenario, pbx: FlowPbx, voices: 
     result.checks = failures;
   } finally {
     await Promise.all(phones.map((phone) => phone.close().catch(() => {})));
+    if (clockSet) await pbx.admin.setClock(null).catch(() => {});
     result.durationMs = performance.now() - started;
   }
   return result;

@@ -28,7 +28,11 @@ export async function runScenarios(scenarios: LoadedScenario[], pbx: FlowPbx, op
 
   while (waiting.length > 0 || running.size > 0) {
     const busy = new Set([...running.keys()].flatMap((index) => [...users[index]!]));
-    const next = running.size < limit ? waiting.findIndex((index) => ![...users[index]!].some((user) => busy.has(user))) : -1;
+    // The PBX has one clock: a scenario that sets it runs alone.
+    const alone = (index: number) => scenarios[index]!.scenario.clock !== undefined;
+    const startable = (index: number) =>
+      running.size === 0 || (!alone(index) && ![...running.keys()].some(alone) && ![...users[index]!].some((user) => busy.has(user)));
+    const next = running.size < limit ? waiting.findIndex(startable) : -1;
     if (next >= 0) {
       const index = waiting.splice(next, 1)[0]!;
       running.set(

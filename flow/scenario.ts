@@ -180,6 +180,11 @@ export type UserActor = z.output<typeof UserActor>;
 
 const VoicemailSaved = z.object({ box: EntityRef, seconds: SecondsRange.optional() }).strict();
 const EmailSent = z.object({ to: z.email('an e-mail address'), subject: z.string().optional() }).strict();
+const MenuChoiceMade = z
+  .object({ menu: EntityRef, key: Keys.pipe(z.string().length(1, 'one key')).optional(), fallback: z.literal(true).optional() })
+  .strict()
+  .refine((choice) => (choice.key === undefined) !== (choice.fallback === undefined), 'either key: "1" (the key that chose) or fallback: true (no valid key in time)');
+const OpeningHoursBranch = z.object({ schedule: EntityRef, open: z.boolean() }).strict();
 const Ended = z.union([z.string().transform((reason) => ({ reason, by: undefined })), z.object({ reason: z.string().optional(), by: z.enum(['caller', 'callee', 'pbx']).optional() }).strict()], {
   error: () => 'an end reason (hangup, busy, no-answer, unavailable, not-in-service…) or { reason, by: caller|callee|pbx }',
 });
@@ -195,6 +200,10 @@ export const Expectation = keyedItem(
     voicemail: VoicemailSaved,
     email: EmailSent,
     ended: Ended,
+    /** How the caller left an IVR menu: by a key, or by its fallback. */
+    menu_choice: MenuChoiceMade,
+    /** Which branch opening hours took. */
+    opening_hours: OpeningHoursBranch,
   },
   { within: Duration.optional() },
 );
@@ -209,6 +218,11 @@ export const Scenario = z
     caller: z.array(Action).default([]),
     users: z.array(UserActor).default([]),
     expect: z.array(Expectation).min(1, 'at least one expectation: a scenario that checks nothing proves nothing'),
+    /**
+     * The PBX's clock for this call (its test clock: embedded runs have one; a running PBX needs
+     * TEST_CLOCK=1), for opening hours. Such a scenario runs alone.
+     */
+    clock: z.iso.datetime({ offset: true, message: 'a date and time with its offset, such as "2026-12-25T10:00:00+01:00"' }).optional(),
     /** The whole scenario, dial to last check; the call is hung up when it runs out. */
     timeout: Duration.default(120_000),
   })

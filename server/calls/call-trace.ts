@@ -64,6 +64,8 @@ export interface CallTracesOptions {
 export class CallTraces implements CallTraceSink {
   readonly #traces = new Map<CallId, CallTrace>();
   readonly #ended: CallId[] = [];
+  /** Real time (ms) at which each call in progress started. */
+  readonly #origins = new Map<CallId, number>();
   readonly #keepEnded: number;
   readonly #maxEvents: number;
   readonly #now: () => Date;
@@ -74,17 +76,24 @@ export class CallTraces implements CallTraceSink {
     this.#now = options.now ?? (() => new Date());
   }
 
+  /**
+   * `startedAt` is the PBX's clock (a test clock may set it anywhere): times in the trace follow it,
+   * while `ms` counts real time since the start.
+   */
   begin(callId: CallId, startedAt: Date): void {
     this.#traces.set(callId, { callId, startedAt: startedAt.toISOString(), endedAt: null, events: [] });
+    this.#origins.set(callId, this.#now().getTime());
   }
 
   record(callId: CallId, event: CallTraceEvent): void {
     const trace = this.#traces.get(callId);
     if (!trace || trace.events.length >= this.#maxEvents) return;
-    const now = this.#now();
-    trace.events.push({ ...event, at: now.toISOString(), ms: now.getTime() - Date.parse(trace.startedAt) });
+    const ms = this.#now().getTime() - this.#origins.get(callId)!;
+    const at = new Date(Date.parse(trace.startedAt) + ms).toISOString();
+    trace.events.push({ ...event, at, ms });
     if (event.type === 'ended') {
-      trace.endedAt = now.toISOString();
+      trace.endedAt = at;
+      this.#origins.delete(callId);
       this.#ended.push(callId);
       while (this.#ended.length > this.#keepEnded) this.#traces.delete(this.#ended.shift()!);
     }

@@ -127,6 +127,24 @@ test('reached: a conference room once the caller came in, not when the PIN was r
   assert.equal(await check(joined), { expectation: 'reached conference room Weekly', passed: true, detail: 'at 6.0 s' });
 });
 
+test('menu_choice and opening_hours: how the caller left a menu, which branch the clock chose', async () => {
+  const trace = voicemailTrace();
+  trace.events = trace.events.slice(0, 1);
+  const add = (event: CallTraceEvent, ms: number) => trace.events.push({ ...event, ms, at: new Date(Date.parse('2026-12-25T09:00:00.000Z') + ms).toISOString() });
+  add({ type: 'opening-hours', openingHoursId: 'oh-1', open: true }, 10);
+  add({ type: 'step', step: { type: 'menu', menuId: 'menu-main' } }, 11);
+  add({ type: 'menu-outcome', menuId: 'menu-main', because: 'key', key: '2' }, 4000);
+  const hours = { openingHours: [{ id: 'oh-1', name: 'Office hours', ranges: [], holidays: [], open: { type: 'hangup' as const }, closed: { type: 'hangup' as const } }] };
+  const run = async (yaml: string) => {
+    const [expectation] = expectations(yaml);
+    return checkExpectation(expectation!, { ...evidence({ trace }), config: { ...config(), ...hours } });
+  };
+  assert.equal(await run('  - menu_choice: { menu: Main menu, key: 2 }'), { expectation: 'left IVR menu Main menu with key 2', passed: true, detail: 'at 4.0 s' });
+  assert.equal(await run('  - menu_choice: { menu: Main menu, fallback: true }'), { expectation: 'left IVR menu Main menu by its fallback', passed: false, detail: 'the caller left it by key 2' });
+  assert.equal(await run('  - opening_hours: { schedule: Office hours, open: true }'), { expectation: 'opening hours Office hours open', passed: true, detail: 'open at 0.0 s (PBX clock 2026-12-25T09:00:00.010Z)' });
+  assert.is((await run('  - opening_hours: { schedule: Office hours, open: false }')).passed, false);
+});
+
 test('rang: in order, others may ring between; the wrong order fails', async () => {
   const trace = voicemailTrace();
   trace.events.splice(4, 0, { type: 'ringing', userId: 'u102', phones: 2, ms: 20_000, at: trace.startedAt });

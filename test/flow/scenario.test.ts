@@ -166,6 +166,31 @@ expect: [{ heard: busy }]
   assert.equal(problems.map((p) => [p.line, p.field, p.message]), [[5, 'users[1].user', 'user 101 is listed twice']]);
 });
 
+test('a clock for opening hours, and menu choices by key or fallback', () => {
+  const [loaded] = parseScenarios(`name: x
+dial: "+33100000100"
+clock: "2026-12-25T10:00:00+01:00"
+expect:
+  - menu_choice: { menu: Main menu, key: 1 }
+  - menu_choice: { menu: Main menu, fallback: true }
+  - opening_hours: { schedule: Office hours, open: false }
+`, 'c.yaml');
+  assert.is(loaded!.scenario.clock, '2026-12-25T10:00:00+01:00');
+  assert.equal(loaded!.scenario.expect[0]!.value, { menu: 'Main menu', key: '1' });
+  const problems = problemsOf(`name: x
+dial: "+33100000100"
+clock: "Christmas morning"
+expect:
+  - menu_choice: { menu: Main menu, key: 1, fallback: true }
+  - menu_choice: { menu: Main menu, key: "12" }
+`);
+  const byField = Object.fromEntries(problems.map((p) => [p.field, p]));
+  assert.equal(problems.map((p) => [p.line, p.field]).sort(), [[3, 'clock'], [5, 'expect[0].menu_choice'], [6, 'expect[1].menu_choice.key']]);
+  assert.match(byField.clock!.message, /a date and time with its offset/);
+  assert.match(byField['expect[0].menu_choice']!.message, /either key: "1" .* or fallback: true/);
+  assert.is(byField['expect[1].menu_choice.key']!.message, 'one key');
+});
+
 test('text that is not YAML, and YAML that is not a scenario', () => {
   const broken = problemsOf('name: [unclosed\ndial: x\n');
   assert.match(broken[0]!.message, /^not valid YAML/);

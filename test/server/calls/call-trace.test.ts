@@ -134,4 +134,15 @@ test('steps are summarised without their branches; ended traces beyond the limit
   assert.is(traces.get('c-4')!.endedAt, null);
 });
 
+test('times follow the PBX\'s clock (a test clock may be anywhere); ms count real time', () => {
+  let real = Date.parse('2026-11-25T04:00:00.000Z');
+  const traces = new CallTraces({ now: () => new Date(real) });
+  traces.begin('c-1', new Date('2026-12-25T09:00:00.000Z'));
+  real += 1500;
+  traces.record('c-1', { type: 'opening-hours', openingHoursId: 'oh-1', open: false });
+  const [event] = traces.get('c-1')!.events;
+  assert.is(event!.ms, 1500);
+  assert.is(event!.at, '2026-12-25T09:00:01.500Z');
+});
+
 test.run();
