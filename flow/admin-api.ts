@@ -70,11 +70,13 @@ export class AdminApi {
 
   /** Sets the PBX's test clock (null: the real time again); only a PBX started with TEST_CLOCK=1 has one. */
   async setClock(at: string | null): Promise<void> {
-    const response = await fetch(`${this.baseUrl}/api/test/clock`, {
-      method: 'PUT',
-      headers: { cookie: this.#cookie, 'content-type': 'application/json' },
-      body: JSON.stringify({ at }),
-    });
+    const response = await withRetry(() =>
+      fetch(`${this.baseUrl}/api/test/clock`, {
+        method: 'PUT',
+        headers: { cookie: this.#cookie, 'content-type': 'application/json' },
+        body: JSON.stringify({ at }),
+      }),
+    );
     if (response.status === 404) throw new Error('this PBX has no test clock to set (start it with TEST_CLOCK=1, never in production)');
     await this.#body(response, 'test clock');
   }
@@ -84,11 +86,26 @@ export class AdminApi {
   }
 
   #fetch(path: string): Promise<Response> {
-    return fetch(this.baseUrl + path, { headers: { cookie: this.#cookie } });
+    return withRetry(() => fetch(this.baseUrl + path, { headers: { cookie: this.#cookie } }));
   }
 
   async #body<T>(response: Response, what: string): Promise<T> {
     if (!response.ok) throw new Error(`${what}: the PBX answered ${response.status} ${await response.text().catch(() => '')}`.trim());
     return (await response.json()) as T;
+  }
+}
+
+/**
+ * Once more when the connection failed (not when the PBX answered): fetch reuses idle keep-alive
+ * connections, and one the server closes at that very moment fails with "fetch failed".
+ */
+export async function withRetry<T>(request: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request();
+    } catch (error) {
+      if (attempt >= attempts || !(error instanceof Error && /fetch failed/.test(error.message))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
   }
 }

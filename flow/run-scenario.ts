@@ -8,6 +8,7 @@ import { toDbfs } from '../media/dsp/loudness.ts';
 import type { CallTrace } from '../server/calls/call-trace.ts';
 import { HeadlessPhone } from '../test/support/headless-phone.ts';
 import { checkExpectation, checkReferences, DESTINATIONS, findUser, heardIn, summarizeTrace, type CheckResult } from './expectations.ts';
+import { withRetry } from './admin-api.ts';
 import type { FlowPbx } from './pbx.ts';
 import type { Action, LoadedScenario, WaitTarget } from './scenario.ts';
 import type { Voices } from './voice.ts';
@@ -65,7 +66,7 @@ export async function runScenario(loaded: LoadedScenario, pbx: FlowPbx, voices: 
     for (const actor of scenario.users) {
       const password = actor.password ?? pbx.passwordOf(actor.user);
       if (!password) throw new Error(`no password for user ${actor.user}: give it with --password ${actor.user}=… or in the scenario (password:)`);
-      const phone = await HeadlessPhone.connect({ baseUrl: pbx.url, login: { extension: actor.user, password }, frames: silence }).catch((error: unknown) => {
+      const phone = await withRetry(() => HeadlessPhone.connect({ baseUrl: pbx.url, login: { extension: actor.user, password }, frames: silence })).catch((error: unknown) => {
         throw new Error(`user ${actor.user} could not sign in: ${error instanceof Error ? error.message : String(error)}`);
       });
       phones.push(phone);
