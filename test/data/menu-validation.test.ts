@@ -48,6 +48,13 @@ test('a menu whose only way is itself is refused; a hang-up fallback is a way ou
   assert.equal(messagesOf(withMenus([menu('m', 'Lonely', [['1', toMenu('m')]], { type: 'hangup' })])), []);
 });
 
+test('a key to a conference room is a way out; a room that no longer exists is named', () => {
+  const room = { id: 'conf-1', name: 'Weekly', pin: '', maxParticipants: 10 };
+  const loopWithRoom = { ...withMenus([menu('m', 'Main', [['1', toMenu('m')], ['5', { type: 'conference', roomId: 'conf-1' }]], toMenu('m'))]), conferenceRooms: [room] };
+  assert.equal(validateConfig(loopWithRoom), []);
+  assert.equal(messagesOf({ ...loopWithRoom, conferenceRooms: [] }), ['IVR menu Main: key 5 goes to a conference room that no longer exists']);
+});
+
 test('a loop that leaves through opening hours has an exit; opening hours that only lead to each other are refused', () => {
   const ok = withMenus([menu('main', 'Main', [['1', toHours('office')]], toMenu('main'))], [hours('office', 'Office', toMenu('main'), { type: 'voicemail', boxId: 'vm-u101' })]);
   assert.equal(validateConfig(ok), []);

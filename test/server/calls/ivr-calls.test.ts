@@ -8,6 +8,7 @@ import { upsertEntity } from '../../../data/draft-edits.ts';
 import { IvrMenu, MENU_KEYS, type Destination, type OpeningHours, type PbxConfig } from '../../../data/schema.ts';
 import { CallEngine } from '../../../server/calls/call-engine.ts';
 import { PhoneRegistry } from '../../../server/calls/phone-registry.ts';
+import { planDestination } from '../../../server/calls/flow.ts';
 import { SettableClock } from '../../../server/clock.ts';
 import { sampleConfig } from '../../data/fixtures/sample-config.ts';
 import { FakeMediaPlane, FakePhone, MemoryHistory, MemoryVoicemail } from '../../support/fake-calls.ts';
@@ -251,6 +252,22 @@ test('hang up with a message: the message, then the PBX hangs up; a message with
   assert.ok(second.leg.closed, 'no audio: straight to the hang-up');
   assert.not.ok(second.leg.heard.some((h) => h.startsWith('audio:')));
   assert.is(caller.updates.filter((u) => u.callId === second.callId).at(-1)?.state, 'ended');
+});
+
+test('planned as steps: a menu, opening hours, a hang-up after a message; gone ones are "not available"', () => {
+  const config: PbxConfig = {
+    ...sampleConfig(),
+    ivrMenus: [menu('main')],
+    openingHours: [{ id: 'office', name: 'Office', ranges: [], holidays: [], open: toAlice, closed: toBob }],
+    audioMessages: [{ id: 'am-bye', name: 'Bye', source: 'none', voice: null, text: null, fileId: null, durationMs: null }],
+  };
+  const notAvailable = [{ type: 'play', prompt: 'not-available' }, { type: 'hangup', reason: 'unavailable' }];
+  assert.equal(planDestination(config, { type: 'ivr', menuId: 'main' }), [{ type: 'menu', menuId: 'main' }]);
+  assert.equal(planDestination(config, { type: 'ivr', menuId: 'gone' }), notAvailable);
+  assert.equal(planDestination(config, { type: 'opening-hours', openingHoursId: 'office' }), [{ type: 'opening-hours', openingHoursId: 'office' }]);
+  assert.equal(planDestination(config, { type: 'opening-hours', openingHoursId: 'gone' }), notAvailable);
+  assert.equal(planDestination(config, { type: 'hangup', audioMessageId: 'am-bye' }), [{ type: 'announce', audioMessageId: 'am-bye' }, { type: 'hangup', reason: 'unavailable' }]);
+  assert.equal(planDestination(config, { type: 'hangup' }), [{ type: 'hangup', reason: 'unavailable' }]);
 });
 
 test.run();
