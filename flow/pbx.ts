@@ -186,7 +186,7 @@ async function freePort(): Promise<number> {
 }
 
 async function waitUntilUp(url: string, child: ChildProcess, logPath: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 120_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the embedded server stopped at start (exit ${child.exitCode}):\n${await readFile(logPath, 'utf8').catch(() => '')}`);
     try {
@@ -194,7 +194,7 @@ async function waitUntilUp(url: string, child: ChildProcess, logPath: string): P
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`the embedded server did not start within 60 s (log: ${logPath})`);
+    if (Date.now() > deadline) throw new Error(`the embedded server did not start within 2 minutes (log: ${logPath})`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

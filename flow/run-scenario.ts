@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import { OpusDecoder } from '../media/codec/opus.ts';
 import { toDbfs } from '../media/dsp/loudness.ts';
 import type { CallTrace } from '../server/calls/call-trace.ts';
+import type { CallId } from '../server/signaling/protocol.ts';
 import { HeadlessPhone } from '../test/support/headless-phone.ts';
 import { checkExpectation, checkReferences, DESTINATIONS, findUser, heardIn, summarizeTrace, type CheckResult } from './expectations.ts';
 import { withRetry } from './admin-api.ts';
@@ -59,7 +60,7 @@ export async function runScenario(loaded: LoadedScenario, pbx: FlowPbx, voices: 
     const silence = voices.silence();
     const deadline = started + scenario.timeout;
     let trace: CallTrace | null = null;
-    let callId: string | undefined;
+    let callId: CallId | undefined;
     const traceWaiters = new Set<() => void>();
 
     // Users sign in first: the call may ring them at once.
@@ -113,7 +114,7 @@ export async function runScenario(loaded: LoadedScenario, pbx: FlowPbx, voices: 
         await sleep(TRACE_POLL_MS);
       }
     })();
-    const callEnded = () => caller.state(callId as never) === 'ended' || Boolean(trace?.endedAt);
+    const callEnded = () => caller.state(callId) === 'ended' || Boolean(trace?.endedAt);
 
     const waitForTrace = (what: string, predicate: (trace: CallTrace) => boolean, timeoutMs: number) =>
       new Promise<void>((resolve, reject) => {
