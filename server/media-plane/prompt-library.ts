@@ -1,5 +1,7 @@
 // The voice prompts, synthesized with eSpeak NG in the global language and encoded to Opus once.
-// A new language (after Apply changes) synthesizes the set again; calls keep the old set until then.
+// The set is made in the background, one prompt per turn of the event loop, so that neither the
+// start nor an Apply that changes the language holds everything else up; a prompt asked for
+// before its turn is made at once.
 import { encodeOpusClip, type OpusClip } from '../../media/codec/opus-clip.ts';
 import type { EspeakSynthesizer } from '../../media/tts/espeak.ts';
 import type { Language } from '../../data/schema.ts';
@@ -24,14 +26,34 @@ export class PromptLibrary {
     return this.#language;
   }
 
-  /** Synthesizes every prompt in `language` (about 20x faster than real time), unless already done. */
+  /** Switches to `language` and starts making its prompts (about 20x faster than real time). */
   use(language: Language): void {
     if (language === this.#language) return;
-    const clips = new Map<PromptName, OpusClip>();
-    for (const prompt of PROMPTS) clips.set(prompt, this.#speak(PROMPT_TEXTS[prompt][language], language));
-    this.#clips = clips;
+    this.#clips = new Map();
     this.#spoken.clear();
     this.#language = language;
+    this.#ready = this.#makeAll(language);
+  }
+
+  #ready: Promise<void> = Promise.resolve();
+
+  /** Resolves once every prompt of the language in use is made. */
+  ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  async #makeAll(language: Language): Promise<void> {
+    for (const prompt of PROMPTS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.#language !== language) return;
+      try {
+        this.clip(prompt);
+      } catch {
+        // Making ahead is a convenience (the synthesizer may be closed at shut-down): a prompt that
+        // is really needed is made when asked for, and that call reports what went wrong.
+        return;
+      }
+    }
   }
 
   /** A prompt with a value in it ("You have 3 new messages"), synthesized on first use. */
@@ -56,8 +78,13 @@ export class PromptLibrary {
   }
 
   clip(prompt: PromptName): OpusClip {
-    const clip = this.#clips.get(prompt);
-    if (!clip) throw new Error('PromptLibrary: use(language) first');
+    const language = this.#language;
+    if (!language) throw new Error('PromptLibrary: use(language) first');
+    let clip = this.#clips.get(prompt);
+    if (!clip) {
+      clip = this.#speak(PROMPT_TEXTS[prompt][language], language);
+      this.#clips.set(prompt, clip);
+    }
     return clip;
   }
 }

@@ -55,7 +55,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   child.stderr!.on('data', (chunk) => (output += chunk));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  // Generous: on a loaded 2-core machine compiling the TypeScript alone can take 10 s or more.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
     try {
@@ -66,7 +67,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`server did not start within 30 s:\n${output}`);
+      throw new Error(`server did not start within 60 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
