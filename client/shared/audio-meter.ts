@@ -11,6 +11,8 @@ export interface AudioSnapshot {
   probes: number[];
   /** Overall level of the waveform: RMS in dBFS (-Infinity for digital silence). */
   rmsDb: number;
+  /** When it was taken (the page's performance.now()): polling drifts on a busy machine. */
+  atMs: number;
 }
 
 const FFT_SIZE = 8192;
@@ -55,7 +57,7 @@ export class AudioMeter {
     let sum = 0;
     for (const sample of this.#wave) sum += sample * sample;
     const rms = Math.sqrt(sum / this.#wave.length);
-    return { peakHz: best * binHz, peakDb: this.#bins[best]!, probes: probesHz.map(levelNear), rmsDb: 20 * Math.log10(rms) };
+    return { peakHz: best * binHz, peakDb: this.#bins[best]!, probes: probesHz.map(levelNear), rmsDb: 20 * Math.log10(rms), atMs: performance.now() };
   }
 
   /** Takes a snapshot every 100 ms for `ms` milliseconds. */

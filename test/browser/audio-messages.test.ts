@@ -213,12 +213,29 @@ async function makeMessage(admin: ApiClient, name: string, text: string, voice: 
 }
 
 /**
- * How well what a page heard (its meter's RMS every 100 ms, over the last 170 ms) follows a sound:
+ * How well what a page heard (its meter's RMS over the last 170 ms, put on a 100 ms grid) follows a sound:
  * the best correlation of loudness contours, the sound measured the same way, over every alignment
  * where at least 70 % of the sound overlaps what was heard (listening starts once audio flows, so
  * the sound's first moments may have gone by). `startIndex` is where the sound starts in `heardDb`
  * (negative: before listening began).
  */
+/** The snapshots' levels on a regular 100 ms grid, by when each was really taken. */
+function onGrid(snapshots: { rmsDb: number; atMs: number }[]): number[] {
+  if (snapshots.length === 0) return [];
+  const start = snapshots[0]!.atMs;
+  const levels: number[] = [];
+  let j = 0;
+  for (let t = start; t <= snapshots.at(-1)!.atMs; t += 100) {
+    while (j + 1 < snapshots.length && snapshots[j + 1]!.atMs <= t) j++;
+    const a = snapshots[j]!;
+    const b = snapshots[Math.min(j + 1, snapshots.length - 1)]!;
+    const [da, db] = [a.rmsDb, b.rmsDb].map((v) => Math.max(-90, Number.isFinite(v) ? v : -90)) as [number, number];
+    const share = b.atMs > a.atMs ? Math.min(1, (t - a.atMs) / (b.atMs - a.atMs)) : 0;
+    levels.push(da + (db - da) * share);
+  }
+  return levels;
+}
+
 function matchHeard(heardDb: number[], pcm: Float32Array): { correlation: number; startIndex: number; lastSoundIndex: number } {
   const hop = RATE / 10;
   const window = 8192;
@@ -271,9 +288,10 @@ test("an incoming number's message is heard whole by the caller before the calle
     assert.ok(after.some(isRingback), 'ringback after the message');
     ringbackAt = heard.length;
   }
-  const match = matchHeard(heard.slice(0, ringbackAt).map((s) => s.rmsDb), message.pcm);
+  const match = matchHeard(onGrid(heard.slice(0, ringbackAt)), message.pcm);
   assert.ok(match.correlation > 0.7, `the caller heard the message: contour correlation ${match.correlation.toFixed(2)}`);
-  assert.ok(ringbackAt >= match.lastSoundIndex - 1, `ringback (at ${ringbackAt}) only after the message's last word (at ${match.lastSoundIndex})`);
+  const ringbackMs = (heard[ringbackAt]?.atMs ?? heard.at(-1)!.atMs + 100) - heard[0]!.atMs;
+  assert.ok(ringbackMs >= (match.lastSoundIndex - 1) * 100, `ringback (at ${ringbackMs.toFixed(0)} ms) only after the message's last word (at ${match.lastSoundIndex * 100} ms)`);
   assert.ok(rangAfterMs >= messageSeconds * 1000 - 500, `Alice's phone rang ${rangAfterMs} ms after the dial, the message lasts ${(messageSeconds * 1000).toFixed(0)} ms`);
   await alice.answer();
   await caller.waitForStatus('Connected');
@@ -309,9 +327,10 @@ test('a voicemail box greets the caller with an audio message, then the beep', a
   const isBeep = (s: { probes: number[] }) => s.probes[0]! > -30;
   const beepAt = heard.findIndex((_, i) => heard.slice(i, i + 2).length === 2 && heard.slice(i, i + 2).every(isBeep));
   assert.ok(beepAt > 0, 'the beep is heard');
-  const match = matchHeard(heard.slice(0, beepAt).map((s) => s.rmsDb), message.pcm);
+  const match = matchHeard(onGrid(heard.slice(0, beepAt)), message.pcm);
   assert.ok(match.correlation > 0.7, `the caller heard the box's message: contour correlation ${match.correlation.toFixed(2)}`);
-  assert.ok(beepAt >= match.lastSoundIndex - 1, `the beep (at ${beepAt}) comes after the message's last word (at ${match.lastSoundIndex})`);
+  const beepMs = heard[beepAt]!.atMs - heard[0]!.atMs;
+  assert.ok(beepMs >= (match.lastSoundIndex - 1) * 100, `the beep (at ${beepMs.toFixed(0)} ms) comes after the message's last word (at ${match.lastSoundIndex * 100} ms)`);
   await caller.hangUp();
 });
 
