@@ -67,10 +67,14 @@ export interface AppDeps {
 const JSON_BODY_LIMIT = '100kb';
 
 /** A body that is not JSON is refused before any route sees it. */
+/** The routes that take a multipart upload, as seen from /api. */
+const MULTIPART_ROUTES = /^\/draft\/(music-on-hold|audio-messages\/[^/]+\/upload)$/;
+
 const requireJsonBody: RequestHandler = (request, _response, next) => {
   const hasBody = Number(request.get('content-length') ?? 0) > 0 || request.get('transfer-encoding') !== undefined;
-  // Audio uploads stream their own multipart bodies (audio-upload-routes.ts).
-  if (hasBody && !request.is('application/json') && !request.is('multipart/form-data')) next(new HttpError(415, 'Request body must be JSON (Content-Type: application/json)'));
+  // Audio uploads stream their own multipart bodies (audio-upload-routes.ts); nothing else takes one.
+  const upload = request.method === 'POST' && MULTIPART_ROUTES.test(request.path) && request.is('multipart/form-data');
+  if (hasBody && !request.is('application/json') && !upload) next(new HttpError(415, 'Request body must be JSON (Content-Type: application/json)'));
   else next();
 };
 

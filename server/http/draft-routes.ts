@@ -22,6 +22,8 @@ export function adminName(response: Response): string {
   return identity?.kind === 'admin' ? identity.name : 'unknown';
 }
 
+const SettingsChange = Settings.partial().strict();
+
 export function draftRoutes(store: ConfigStore): Router {
   const router = Router();
   const summary = (draft: Draft) => ({ revision: draft.revision, pendingChanges: store.pendingChanges().length });
@@ -36,10 +38,14 @@ export function draftRoutes(store: ConfigStore): Router {
   });
 
   router.put('/settings', async (request, response) => {
-    // A field left out keeps its value (a client that predates a setting does not reset it).
+    // A field left out keeps its value (a client that predates a setting does not reset it);
+    // a field the PBX does not know, or a body that changes nothing, is a mistake worth saying.
     const body: unknown = request.body;
-    const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
-    const settings = Settings.parse(isObject ? { ...store.draft.config.settings, ...body } : body);
+    if (typeof body === 'object' && body !== null && !Array.isArray(body) && Object.keys(body).length === 0) {
+      throw new HttpError(400, `Name at least one setting: ${Object.keys(Settings.shape).join(', ')}`);
+    }
+    const change = SettingsChange.parse(body);
+    const settings = Settings.parse({ ...store.draft.config.settings, ...change });
     const draft = await store.editDraft(adminName(response), expectedRevision(request), (config) => ({ ...config, settings }));
     response.json({ ...summary(draft), settings: draft.config.settings });
   });

@@ -71,6 +71,12 @@ export async function receiveUpload(request: Request, limits: UploadLimits): Pro
         out.once('finish', () => done({ path, filename: basename(info.filename ?? '').slice(0, 255) || 'upload', bytes, discard }));
       });
       writing.catch(() => discard());
+      // A body cut short ends the file's stream with an error (busboy: "Unexpected end of form").
+      stream.once('error', (error: Error) => {
+        stream.unpipe(out);
+        out.destroy(error);
+        fail(new HttpError(400, `The upload is not readable multipart/form-data: ${error.message}`));
+      });
       stream.pipe(out);
     });
     parser.once('error', (error: Error) => fail(new HttpError(400, `The upload is not readable multipart/form-data: ${error.message}`)));
