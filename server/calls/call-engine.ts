@@ -528,8 +528,13 @@ export class CallEngine {
     void this.#record(call);
   }
 
+  /** A trace is for looking on: a fault in it is logged, never allowed to break the call. */
   #traceEvent(call: Call, event: CallTraceEvent): void {
-    this.#trace.record(call.id, event);
+    try {
+      this.#trace.record(call.id, event);
+    } catch (error) {
+      this.options.logger.error({ err: error, callId: call.id, event: event.type }, 'call trace failed');
+    }
   }
 
   async #record(call: Call): Promise<void> {

@@ -85,17 +85,27 @@ export class CallTraces implements CallTraceSink {
     this.#origins.set(callId, this.#now().getTime());
   }
 
+  #forget(callId: CallId): void {
+    this.#traces.delete(callId);
+    this.#origins.delete(callId);
+  }
+
+  /**
+   * Events may follow the call's end (a message left by a caller who hung up is saved after), so
+   * a trace keeps its origin until the trace itself is forgotten.
+   */
   record(callId: CallId, event: CallTraceEvent): void {
     const trace = this.#traces.get(callId);
     if (!trace || trace.events.length >= this.#maxEvents) return;
-    const ms = this.#now().getTime() - this.#origins.get(callId)!;
+    const origin = this.#origins.get(callId);
+    if (origin === undefined) return;
+    const ms = this.#now().getTime() - origin;
     const at = new Date(Date.parse(trace.startedAt) + ms).toISOString();
     trace.events.push({ ...event, at, ms });
     if (event.type === 'ended') {
       trace.endedAt = at;
-      this.#origins.delete(callId);
       this.#ended.push(callId);
-      while (this.#ended.length > this.#keepEnded) this.#traces.delete(this.#ended.shift()!);
+      while (this.#ended.length > this.#keepEnded) this.#forget(this.#ended.shift()!);
     }
   }
 

@@ -145,4 +145,19 @@ test('times follow the PBX\'s clock (a test clock may be anywhere); ms count rea
   assert.is(event!.at, '2026-12-25T09:00:01.500Z');
 });
 
+test('an event after the end (a message saved once its caller hung up) is still traced, at a real time', () => {
+  let now = Date.parse('2026-11-25T10:00:00.000Z');
+  const traces = new CallTraces({ now: () => new Date(now) });
+  traces.begin('c-after', new Date(now));
+  now += 3000;
+  traces.record('c-after', { type: 'ended', by: 'caller', reason: 'hangup' });
+  now += 500;
+  traces.record('c-after', { type: 'voicemail-message', boxId: 'vm-1', messageId: 'm1', durationMs: 2900, kept: true, ending: 'hangup' });
+  const trace = traces.get('c-after')!;
+  assert.equal(trace.events.map((e) => [e.type, e.at]), [
+    ['ended', '2026-11-25T10:00:03.000Z'],
+    ['voicemail-message', '2026-11-25T10:00:03.500Z'],
+  ]);
+});
+
 test.run();
