@@ -32,14 +32,7 @@ export class PromptLibrary {
     this.#clips = new Map();
     this.#spoken.clear();
     this.#language = language;
-    this.#ready = this.#makeAll(language);
-  }
-
-  #ready: Promise<void> = Promise.resolve();
-
-  /** Resolves once every prompt of the language in use is made. */
-  ready(): Promise<void> {
-    return this.#ready;
+    void this.#makeAll(language);
   }
 
   async #makeAll(language: Language): Promise<void> {
