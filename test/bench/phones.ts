@@ -1,7 +1,8 @@
 // One bench client process: the headless phones of some calls, both ends of each (a public caller
 // on /caller dialling an incoming number, and the softphone of the user it rings, answering at
-// once), so one clock times a packet from one phone to the other. Driven by test/bench/run.ts over
-// the IPC channel: each request { id, command, ... } gets one reply { id, ... }.
+// once), so one clock times a packet from one phone to the other; or, for a number that leads to a
+// voicemail box, the caller alone, who leaves a message. Driven over the IPC channel
+// (test/bench/phone-fleet.ts): each request { id, command, ... } gets one reply { id, ... }.
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -12,9 +13,8 @@ export interface CallSlot {
   slot: number;
   /** The incoming number the caller dials. */
   number: string;
-  /** The user it rings. */
-  extension: string;
-  password: string;
+  /** The user it rings, signed in here and answering at once; none when the number leads to a voicemail box. */
+  callee?: { extension: string; password: string };
 }
 
 export type BenchCommand =
@@ -22,6 +22,8 @@ export type BenchCommand =
   | { command: 'dial'; slot: number }
   /** The caller of a slot hangs up; resolves when both phones have seen the end. */
   | { command: 'hangup'; slot: number }
+  /** The callee of a slot puts the call on hold: the caller hears the music on hold. */
+  | { command: 'hold'; slot: number }
   | { command: 'reset' }
   | { command: 'read' }
   | { command: 'hangup-all' }
@@ -54,12 +56,23 @@ export interface PhoneCounters {
   cpuPercent: number;
   /** The kernel's share of it (UDP on loopback is mostly kernel time). */
   systemCpuPercent: number;
+  /** Sequence numbers missing, by slot, for the slots that miss any. */
+  lostBySlot: Record<number, number>;
+}
+
+/** A message left by a slot's caller (no callee), as the caller timed it. */
+export interface MessageLeft {
+  slot: number;
+  /** From the last sound the PBX sent (the end of the beep, when the recording starts) to the hang-up. */
+  spokeMs: number;
 }
 
 interface Call {
   caller: HeadlessPhone;
-  callee: HeadlessPhone;
+  callee: HeadlessPhone | undefined;
   slot: CallSlot;
+  /** When the caller last received a packet (performance.now()). */
+  callerHeardAt: number;
 }
 
 // Every frame of each clip differs (checked below), so a payload names the frame it came from.
@@ -91,21 +104,28 @@ async function connect(baseUrl: string, slots: CallSlot[]): Promise<void> {
   for (const slot of slots) {
     const callerSent = new Float64Array(CALLER_FRAMES.length);
     const calleeSent = new Float64Array(CALLEE_FRAMES.length);
-    const callee = await HeadlessPhone.connect({
-      baseUrl,
-      login: { extension: slot.extension, password: slot.password },
-      autoAnswer: true,
-      frames: CALLEE_FRAMES,
-      onSend: (i) => (calleeSent[i] = performance.now()),
-      onReceive: probe(callerSent, CALLER_INDEX),
-    });
+    const callee = slot.callee
+      ? await HeadlessPhone.connect({
+          baseUrl,
+          login: slot.callee,
+          autoAnswer: true,
+          frames: CALLEE_FRAMES,
+          onSend: (i) => (calleeSent[i] = performance.now()),
+          onReceive: probe(callerSent, CALLER_INDEX),
+        })
+      : undefined;
+    const heardByCaller = probe(calleeSent, CALLEE_INDEX);
     const caller = await HeadlessPhone.connect({
       baseUrl,
       frames: CALLER_FRAMES,
       onSend: (i) => (callerSent[i] = performance.now()),
-      onReceive: probe(calleeSent, CALLEE_INDEX),
+      onReceive: (payload) => {
+        call.callerHeardAt = performance.now();
+        heardByCaller(payload);
+      },
     });
-    calls.set(slot.slot, { caller, callee, slot });
+    const call: Call = { caller, callee, slot, callerHeardAt: 0 };
+    calls.set(slot.slot, call);
   }
 }
 
@@ -116,7 +136,7 @@ async function dial(slot: number): Promise<DialResult> {
     await call.caller.dial(call.slot.number);
     await call.caller.waitState('connected', 20_000);
     await call.caller.waitMediaConnected(20_000);
-    await call.callee.waitMediaConnected(20_000);
+    await call.callee?.waitMediaConnected(20_000);
     const times = call.caller.times!;
     return { ok: true, setupMs: times.connected! - times.requested!, mediaMs: times.mediaConnected! - times.requested! };
   } catch (error) {
@@ -129,13 +149,15 @@ function read(): PhoneCounters {
   let lost = 0;
   let sent = 0;
   let callsUp = 0;
-  for (const { caller, callee } of calls.values()) {
-    if (caller.mediaConnected && callee.mediaConnected) callsUp++;
-    for (const phone of [caller, callee]) {
+  const lostBySlot: Record<number, number> = {};
+  for (const { caller, callee, slot } of calls.values()) {
+    if (caller.mediaConnected && (!callee || callee.mediaConnected)) callsUp++;
+    for (const phone of callee ? [caller, callee] : [caller]) {
       const counters = phone.counters();
       received += counters.packets;
       lost += counters.lost;
       sent += counters.sent;
+      if (counters.lost > 0) lostBySlot[slot.slot] = (lostBySlot[slot.slot] ?? 0) + counters.lost;
     }
   }
   const usage = process.cpuUsage(cpuMark.usage);
@@ -150,27 +172,36 @@ function read(): PhoneCounters {
     loopP99Ms: loopDelay.percentile(99) / 1e6,
     cpuPercent: elapsedMs > 0 ? ((usage.user + usage.system) / 1000 / elapsedMs) * 100 : 0,
     systemCpuPercent: elapsedMs > 0 ? (usage.system / 1000 / elapsedMs) * 100 : 0,
+    lostBySlot,
   };
 }
 
 function reset(): void {
   for (const { caller, callee } of calls.values()) {
     caller.resetCounters();
-    callee.resetCounters();
+    callee?.resetCounters();
   }
   latency.reset();
   loopDelay.reset();
   cpuMark = { usage: process.cpuUsage(), at: performance.now() };
 }
 
-async function hangupAll(): Promise<void> {
+/** Every caller hangs up; resolves when every callee has seen the end, with the messages the others left. */
+async function hangupAll(): Promise<{ messages: MessageLeft[] }> {
+  const messages: MessageLeft[] = [];
   await Promise.all(
-    [...calls.values()].map(async ({ caller, callee }) => {
-      if (!caller.callId) return;
-      caller.hangup();
-      await callee.waitFor(() => !callee.callId, 10_000, 'the end of the call').catch(() => {});
+    [...calls.values()].map(async (call) => {
+      if (!call.caller.callId) return;
+      call.caller.hangup();
+      if (!call.callee) messages.push({ slot: call.slot.slot, spokeMs: performance.now() - call.callerHeardAt });
+      await hungUp(call);
     }),
   );
+  return { messages };
+}
+
+async function hungUp({ callee }: Call): Promise<void> {
+  await callee?.waitFor(() => !callee.callId, 10_000, 'the end of the call').catch(() => {});
 }
 
 async function handle(request: BenchRequest): Promise<object> {
@@ -184,8 +215,14 @@ async function handle(request: BenchRequest): Promise<object> {
       const call = calls.get(request.slot);
       if (call?.caller.callId) {
         call.caller.hangup();
-        await call.callee.waitFor(() => !call.callee.callId, 10_000, 'the end of the call').catch(() => {});
+        await hungUp(call);
       }
+      return {};
+    }
+    case 'hold': {
+      const callee = calls.get(request.slot)?.callee;
+      if (!callee) throw new Error(`slot ${request.slot}: no callee to put the call on hold`);
+      await callee.hold(true);
       return {};
     }
     case 'reset':
@@ -208,10 +245,9 @@ async function handle(request: BenchRequest): Promise<object> {
       return {};
     }
     case 'hangup-all':
-      await hangupAll();
-      return {};
+      return hangupAll();
     case 'close':
-      await Promise.all([...calls.values()].flatMap(({ caller, callee }) => [caller.close(), callee.close()]));
+      await Promise.all([...calls.values()].flatMap(({ caller, callee }) => [caller.close(), callee?.close()]));
       setTimeout(() => process.exit(0), 100);
       return {};
   }

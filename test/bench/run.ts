@@ -29,16 +29,16 @@
 //   one clock): the whole path, two client event loops included.
 // - loss: sequence-number gaps seen by the phones during the window.
 // - memory per call: (server RSS at the level - RSS before the first call) / calls.
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { addIncomingNumber, addUsers, adminSession, applyDraft } from '../support/pbx-users.ts';
-import { startServer, type RunningServer } from '../support/server.ts';
+import { fileURLToPath } from 'node:url';
+import { adminSession, applyDraft } from '../support/pbx-users.ts';
+import { phoneCpus, pin, readProbe, startProbedServer, threadsOf, toggleLoopMonitors } from './bench-server.ts';
 import { LatencyHistogram } from './latency-histogram.ts';
-import type { BenchCommand, CallSlot, DialResult, PhoneCounters } from './phones.ts';
-import type { ThreadReport } from './server-probe.ts';
+import { addCallSlots, PhoneFleet } from './phone-fleet.ts';
+import type { DialResult } from './phones.ts';
+import { processCpuSeconds, residentBytes } from './process-stats.ts';
 
 interface Options {
   levels: number[];
@@ -53,18 +53,6 @@ interface Options {
   serverLogPath: string | undefined;
   /** Server on CPU 0, phones on the others: the server has one core to itself, as the targets say. */
   pin: boolean;
-}
-
-interface ProbeReport {
-  id: number;
-  threads: ThreadReport[];
-}
-
-/** The main thread (signaling) and the thread that relayed the most (the media worker, when there is one). */
-function threadsOf(report: ProbeReport): { main: ThreadReport; media: ThreadReport } {
-  const main = report.threads.find((t) => t.thread === 'main')!;
-  const media = report.threads.reduce((best, t) => (t.relay.timed > best.relay.timed ? t : best), main);
-  return { main, media };
 }
 
 interface LevelResult {
@@ -96,7 +84,6 @@ interface LevelResult {
   clientLoopMaxMs: number[];
 }
 
-const CLOCK_TICKS_PER_SECOND = 100;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function parseOptions(argv: string[]): Options {
@@ -116,75 +103,6 @@ function parseOptions(argv: string[]): Options {
   };
 }
 
-/** CPU seconds in user space and in the kernel (every thread) of a process so far. */
-async function processCpuSeconds(pid: number): Promise<{ user: number; system: number }> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // Fields 14 (utime) and 15 (stime) of proc(5), counted here from the state field (3).
-  return { user: Number(fields[11]) / CLOCK_TICKS_PER_SECOND, system: Number(fields[12]) / CLOCK_TICKS_PER_SECOND };
-}
-
-async function residentBytes(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-}
-
-/** Asks the probe in the server for its figures since the last ask (SIGUSR2, one line on stdout). */
-async function readProbe(server: RunningServer): Promise<ProbeReport> {
-  const seen = server.output().split('\n').filter((line) => line.startsWith('BENCH-PROBE ')).length;
-  server.process.kill('SIGUSR2');
-  const deadline = performance.now() + 5000;
-  for (;;) {
-    const lines = server.output().split('\n').filter((line) => line.startsWith('BENCH-PROBE '));
-    if (lines.length > seen) return JSON.parse(lines.at(-1)!.slice('BENCH-PROBE '.length)) as ProbeReport;
-    if (performance.now() > deadline) throw new Error('the server probe did not answer');
-    await sleep(20);
-  }
-}
-
-class ClientProcess {
-  readonly #child: ChildProcess;
-  readonly #pending = new Map<number, (reply: any) => void>();
-  readonly #exited: Promise<void>;
-  #nextId = 1;
-
-  constructor() {
-    this.#child = fork(fileURLToPath(new URL('./phones.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    this.#exited = new Promise((resolve) => this.#child.once('exit', () => resolve()));
-    this.#child.on('message', (reply: { id: number }) => {
-      this.#pending.get(reply.id)?.(reply);
-      this.#pending.delete(reply.id);
-    });
-  }
-
-  get pid(): number {
-    return this.#child.pid!;
-  }
-
-  request<T>(request: BenchCommand): Promise<T & { error?: string }> {
-    const id = this.#nextId++;
-    return new Promise((resolve) => {
-      this.#pending.set(id, resolve);
-      this.#child.send({ ...request, id });
-    });
-  }
-
-  /** Waits a moment for it to exit by itself (a CPU profile is written at exit), then kills it. */
-  async stop(): Promise<void> {
-    await Promise.race([this.#exited, sleep(5000)]);
-    if (this.#child.exitCode === null) this.#child.kill('SIGKILL');
-  }
-}
-
-/** Moves a process and all its threads to these CPUs (taskset); a warning if it cannot. */
-function pin(pid: number, cpus: string): void {
-  try {
-    execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
-  } catch {
-    log(`could not pin process ${pid} to CPU ${cpus} (no taskset?)`);
-  }
-}
-
 function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
@@ -198,22 +116,16 @@ async function main(): Promise<void> {
   log(`bench: levels ${options.levels.join(', ')}; ${options.holdSeconds} s each; ${options.clients} client processes; ${options.callsPerSecond} new calls/s; server ${options.serverRoot ?? root}`);
 
   if (options.cpuProfileDir) await mkdir(options.cpuProfileDir, { recursive: true });
-  const server = await startServer({
+  const server = await startProbedServer({
     cwd: options.serverRoot,
     env: { MEDIA_ADDRESSES: '127.0.0.1', PUBLIC_CALLS_MAX: String(maxCalls * 2), PUBLIC_CALLS_PER_ADDRESS: String(maxCalls * 2), LOG_LEVEL: 'warn' },
-    nodeArgs: [
-      '--import',
-      pathToFileURL(fileURLToPath(new URL('./server-probe.ts', import.meta.url))).href,
-      ...(options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : []),
-      ...options.serverNodeArgs,
-    ],
+    cpuProfileDir: options.cpuProfileDir,
+    nodeArgs: options.serverNodeArgs,
   });
-  const clients = Array.from({ length: options.clients }, () => new ClientProcess());
+  const phones = new PhoneFleet(options.clients, { cpus: options.pin ? phoneCpus() : undefined });
   if (options.pin) {
-    const others = `1-${availableParallelism() - 1}`;
     pin(server.process.pid!, '0');
-    for (const client of clients) pin(client.pid, others);
-    log(`pinned: server on CPU 0, phones on CPU ${others}`);
+    log(`pinned: server on CPU 0, phones on CPU ${phoneCpus()}`);
   }
   const results: LevelResult[] = [];
   let setupCpuMs = NaN;
@@ -221,27 +133,17 @@ async function main(): Promise<void> {
     const pid = server.process.pid!;
     log(`server pid ${pid}; adding ${maxCalls} users and incoming numbers (the server hashes each password)`);
     const admin = await adminSession(server.url, server.adminPassword);
-    const slots: CallSlot[] = [];
-    const users = await addUsers(
-      admin,
-      Array.from({ length: maxCalls }, (_, i) => ({ extension: String(5000 + i), password: `bench-${5000 + i}`, name: `Bench ${i}` })),
-    );
-    for (const [i, user] of users.entries()) {
-      const number = `+339${String(i).padStart(7, '0')}`;
-      await addIncomingNumber(admin, number, user.id);
-      slots.push({ slot: i, number, extension: user.extension, password: user.password });
-    }
+    const slots = await addCallSlots(admin, maxCalls);
     await applyDraft(admin);
 
     log('connecting the phones (softphone logins and public callers)');
-    await Promise.all(clients.map((client, c) => client.request({ command: 'connect', baseUrl: server.url, slots: slots.filter((s) => s.slot % clients.length === c) })));
-    const clientOf = (slot: number) => clients[slot % clients.length]!;
+    await phones.connect(server.url, slots);
     // Let the memory of the set-up (logins, password hashes) settle before the baseline.
     await sleep(5000);
     const rssBefore = await residentBytes(pid);
     // The server's own pace with every phone connected and no call: signaling heartbeats, timers
     // (the probe's loop monitors resting, as in every CPU window).
-    server.process.kill('SIGWINCH');
+    toggleLoopMonitors(server);
     await sleep(200);
     const idleFrom = await processCpuSeconds(pid);
     await sleep(5000);
@@ -254,14 +156,14 @@ async function main(): Promise<void> {
     const SETUP_SAMPLES = 40;
     for (let i = 0; i < 5; i++) {
       // Warm-up: the first calls also compile the code they run.
-      await clientOf(0).request({ command: 'dial', slot: 0 });
-      await clientOf(0).request({ command: 'hangup', slot: 0 });
+      await phones.dial(0);
+      await phones.hangup(0);
     }
     const setupFrom = await processCpuSeconds(pid);
     const setupStarted = performance.now();
     for (let i = 0; i < SETUP_SAMPLES; i++) {
-      await clientOf(0).request({ command: 'dial', slot: 0 });
-      await clientOf(0).request({ command: 'hangup', slot: 0 });
+      await phones.dial(0);
+      await phones.hangup(0);
     }
     await sleep(1000);
     const setupTo = await processCpuSeconds(pid);
@@ -269,7 +171,7 @@ async function main(): Promise<void> {
     const idleShare = (idlePercent / 100) * ((performance.now() - setupStarted) / 1000);
     setupCpuMs = ((setupTo.user + setupTo.system - setupFrom.user - setupFrom.system - idleShare) * 1000) / SETUP_SAMPLES;
     log(`  one call set up, connected and hung up: ${setupCpuMs.toFixed(1)} ms of server CPU (${SETUP_SAMPLES} calls one after the other)`);
-    server.process.kill('SIGWINCH');
+    toggleLoopMonitors(server);
 
     let active = 0;
     for (const level of options.levels) {
@@ -280,7 +182,7 @@ async function main(): Promise<void> {
       for (let slot = active; slot < level; slot++) {
         const due = rampStarted + ((slot - active) * 1000) / options.callsPerSecond;
         await sleep(Math.max(0, due - performance.now()));
-        dials.push(clientOf(slot).request<DialResult>({ command: 'dial', slot }));
+        dials.push(phones.dial(slot));
       }
       const setups = await Promise.all(dials);
       const duringSetup = await readProbe(server);
@@ -291,21 +193,21 @@ async function main(): Promise<void> {
       await sleep(2000);
       await readProbe(server);
       // The probe's loop monitors rest while CPU is measured (their timers are not the PBX's cost).
-      server.process.kill('SIGWINCH');
-      await Promise.all(clients.map((client) => client.request({ command: 'reset' })));
-      if (options.clientCpuProfileDir) await Promise.all(clients.map((client) => client.request({ command: 'profile-start' })));
+      toggleLoopMonitors(server);
+      await phones.reset();
+      if (options.clientCpuProfileDir) await Promise.all(phones.processes.map((p) => p.request({ command: 'profile-start' })));
       const cpuBefore = await processCpuSeconds(pid);
       const windowStarted = performance.now();
       await sleep(options.holdSeconds * 1000);
       const cpuAfter = await processCpuSeconds(pid);
       const seconds = (performance.now() - windowStarted) / 1000;
-      server.process.kill('SIGWINCH');
+      toggleLoopMonitors(server);
       // The phones' counts first: the probe takes a moment to answer.
-      const counters = await Promise.all(clients.map((client) => client.request<PhoneCounters>({ command: 'read' })));
+      const counters = await phones.read();
       const probe = await readProbe(server);
       if (options.clientCpuProfileDir) {
         await mkdir(options.clientCpuProfileDir, { recursive: true });
-        await Promise.all(clients.map((client, c) => client.request({ command: 'profile-stop', path: join(options.clientCpuProfileDir!, `phones-${level}-calls-${c}.cpuprofile`) })));
+        await Promise.all(phones.processes.map((p, c) => p.request({ command: 'profile-stop', path: join(options.clientCpuProfileDir!, `phones-${level}-calls-${c}.cpuprofile`) })));
       }
       const rss = await residentBytes(pid);
 
@@ -352,10 +254,10 @@ async function main(): Promise<void> {
       );
     }
     log('hanging up');
-    await Promise.all(clients.map((client) => client.request({ command: 'hangup-all' })));
-    await Promise.all(clients.map((client) => client.request({ command: 'close' })));
+    await phones.hangupAll();
+    await phones.close();
   } finally {
-    await Promise.all(clients.map((client) => client.stop()));
+    await phones.stop();
     await server.stop();
     if (options.serverLogPath) await writeFile(options.serverLogPath, server.output());
   }

@@ -36,19 +36,20 @@
 //    50 calls recording is 50 legs receiving 2 500 packets/s; 50 calls relaying is 100 legs and
 //    5 000 packets/s each way; 25 calls relaying is the same 50 legs and 2 500 packets/s as
 //    50 recordings. The table compares whole calls (server CPU for N calls) and single packets.
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { availableParallelism, loadavg } from 'node:os';
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { encodeOpusClip } from '../../media/codec/opus-clip.ts';
 import { EspeakSynthesizer } from '../../media/tts/espeak.ts';
 import type { ApiClient } from '../support/api-client.ts';
 import { HeadlessPhone } from '../support/headless-phone.ts';
-import { addIncomingNumber, addUsers, adminSession, applyDraft } from '../support/pbx-users.ts';
-import { startServer, type RunningServer } from '../support/server.ts';
-import type { BenchCommand, CallSlot, DialResult, PhoneCounters } from './phones.ts';
+import { adminSession, applyDraft } from '../support/pbx-users.ts';
+import type { RunningServer } from '../support/server.ts';
+import { machineLoad, phoneCpus, pin, readProbe, serverLog, startProbedServer } from './bench-server.ts';
+import { addCallSlots, PhoneFleet } from './phone-fleet.ts';
+import type { CallSlot, DialResult } from './phones.ts';
+import { processCpuSeconds, residentBytes } from './process-stats.ts';
 
 interface Options {
   repeats: number;
@@ -104,18 +105,9 @@ interface CpuResult {
   mp3CpuPercent?: number;
 }
 
-interface ProbeReport {
-  eventLoop: { maxMs: number; p99Ms: number; meanMs: number };
-}
-
-interface ServerLogLine {
-  time: number;
-  msg: string;
-  [field: string]: unknown;
-}
-
-const CLOCK_TICKS_PER_SECOND = 100;
 const POLL_MS = 10;
+/** The MP3 stream worker answers the probe after its queue of work. */
+const PROBE_ANSWER_MS = 60_000;
 const BOX_NUMBER = '+33999000000';
 /** What the callers say: a few sentences of eSpeak, with a speaker's pauses, looped. */
 const SPEECH =
@@ -152,19 +144,6 @@ function parseOptions(argv: string[]): Options {
 
 // --- the server from outside ---
 
-/** CPU seconds in user space and in the kernel (every thread) of a process so far; of one thread with `tid`. */
-async function processCpuSeconds(pid: number, tid?: number): Promise<{ user: number; system: number }> {
-  const stat = await readFile(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // Fields 14 (utime) and 15 (stime) of proc(5), counted here from the state field (3).
-  return { user: Number(fields[11]) / CLOCK_TICKS_PER_SECOND, system: Number(fields[12]) / CLOCK_TICKS_PER_SECOND };
-}
-
-async function residentBytes(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-}
-
 /** Server CPU (% of one core, and its kernel part) over `seconds` of the present. */
 async function cpuOver(pid: number, seconds: number): Promise<{ percent: number; kernelPercent: number; cpuSeconds: number; elapsed: number }> {
   const before = await processCpuSeconds(pid);
@@ -174,35 +153,6 @@ async function cpuOver(pid: number, seconds: number): Promise<{ percent: number;
   const elapsed = (performance.now() - started) / 1000;
   const cpuSeconds = after.user + after.system - before.user - before.system;
   return { percent: (cpuSeconds / elapsed) * 100, kernelPercent: ((after.system - before.system) / elapsed) * 100, cpuSeconds, elapsed };
-}
-
-/** Asks the probe in the server for its figures since the last ask (SIGUSR2, one line on stdout). */
-async function readProbe(server: RunningServer): Promise<ProbeReport> {
-  const seen = server.output().split('\n').filter((line) => line.startsWith('BENCH-PROBE ')).length;
-  server.process.kill('SIGUSR2');
-  // A thread busy with a queue of work (the MP3 stream worker behind its recordings) answers late.
-  const deadline = performance.now() + 60_000;
-  for (;;) {
-    const lines = server.output().split('\n').filter((line) => line.startsWith('BENCH-PROBE '));
-    if (lines.length > seen) return JSON.parse(lines.at(-1)!.slice('BENCH-PROBE '.length)) as ProbeReport;
-    if (performance.now() > deadline) throw new Error('the server probe did not answer');
-    await sleep(20);
-  }
-}
-
-/** The server's JSON log lines with this message. */
-function serverLog(server: RunningServer, msg: string): ServerLogLine[] {
-  const lines: ServerLogLine[] = [];
-  for (const line of server.output().split('\n')) {
-    if (!line.startsWith('{')) continue;
-    try {
-      const parsed = JSON.parse(line) as ServerLogLine;
-      if (parsed.msg === msg) lines.push(parsed);
-    } catch {
-      // a line cut by the pipe: the next read has it whole
-    }
-  }
-  return lines;
 }
 
 async function until<T>(what: string, read: () => T | undefined | Promise<T | undefined>, timeoutMs: number): Promise<T> {
@@ -220,49 +170,6 @@ async function recordingsIn(folder: string): Promise<Set<string>> {
   const names = await readdir(folder).catch(() => [] as string[]);
   return new Set(names.filter((name) => name.endsWith('.ogg')).map((name) => name.slice(0, -'.ogg'.length)));
 }
-
-// --- the phones of test/bench/phones.ts, in child processes ---
-
-class ClientProcess {
-  readonly #child: ChildProcess;
-  readonly #pending = new Map<number, (reply: any) => void>();
-  readonly #exited: Promise<void>;
-  #nextId = 1;
-
-  constructor(cpus: string | undefined) {
-    this.#child = fork(fileURLToPath(new URL('./phones.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    this.#exited = new Promise((resolve) => this.#child.once('exit', () => resolve()));
-    this.#child.on('message', (reply: { id: number }) => {
-      this.#pending.get(reply.id)?.(reply);
-      this.#pending.delete(reply.id);
-    });
-    if (cpus) pin(this.#child.pid!, cpus);
-  }
-
-  request<T>(request: BenchCommand): Promise<T & { error?: string }> {
-    const id = this.#nextId++;
-    return new Promise((resolve) => {
-      this.#pending.set(id, resolve);
-      this.#child.send({ ...request, id });
-    });
-  }
-
-  async stop(): Promise<void> {
-    await Promise.race([this.#exited, sleep(5000)]);
-    if (this.#child.exitCode === null) this.#child.kill('SIGKILL');
-  }
-}
-
-/** Moves a process and all its threads to these CPUs (taskset); a warning if it cannot. */
-function pin(pid: number, cpus: string): void {
-  try {
-    execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
-  } catch {
-    log(`could not pin process ${pid} to CPU ${cpus} (no taskset?)`);
-  }
-}
-
-const phoneCpus = () => `1-${availableParallelism() - 1}`;
 
 // --- set-up ---
 
@@ -291,17 +198,7 @@ async function setUpPbx(admin: ApiClient, dataDir: string, options: Options): Pr
     smsEmail: '',
   });
   if (number.status !== 201) throw new Error(`add number: ${number.status} ${JSON.stringify(number.body)}`);
-  const relaySlots: CallSlot[] = [];
-  const maxRelay = options.only === 'notice' ? 0 : Math.max(0, ...options.relayLevels);
-  const users = await addUsers(
-    admin,
-    Array.from({ length: maxRelay }, (_, i) => ({ extension: String(5000 + i), password: `bench-${5000 + i}`, name: `Bench ${i}` })),
-  );
-  for (const [i, user] of users.entries()) {
-    const slotNumber = `+339${String(i).padStart(7, '0')}`;
-    await addIncomingNumber(admin, slotNumber, user.id);
-    relaySlots.push({ slot: i, number: slotNumber, extension: user.extension, password: user.password });
-  }
+  const relaySlots = await addCallSlots(admin, options.only === 'notice' ? 0 : Math.max(0, ...options.relayLevels));
   await applyDraft(admin);
   return { boxId, boxFolder: join(dataDir, 'voicemail', boxId), outboxFolder: join(dataDir, 'outbox'), relaySlots };
 }
@@ -395,7 +292,7 @@ async function recordingCpu(server: RunningServer, pbx: BenchPbx, frames: Uint8A
     const ids = await until('every caller recording', async () => ((await newIds()).length >= options.calls ? newIds() : undefined), 60_000);
     await sleep(1000);
     for (const caller of callers) caller.resetCounters();
-    await readProbe(server);
+    await readProbe(server, PROBE_ANSWER_MS);
     // The server logs its MP3 stream worker's thread id when the first recording starts it.
     const mp3Tid = serverLog(server, 'MP3 stream worker started').at(-1)?.tid as number | undefined;
     const mp3Before = mp3Tid === undefined ? undefined : await processCpuSeconds(pid, mp3Tid).catch(() => undefined);
@@ -403,7 +300,7 @@ async function recordingCpu(server: RunningServer, pbx: BenchPbx, frames: Uint8A
     const mp3After = mp3Tid === undefined ? undefined : await processCpuSeconds(pid, mp3Tid).catch(() => undefined);
     const mp3CpuPercent =
       mp3Before && mp3After ? ((mp3After.user + mp3After.system - mp3Before.user - mp3Before.system) / window.elapsed) * 100 : undefined;
-    const probe = await readProbe(server);
+    const probe = await readProbe(server, PROBE_ANSWER_MS);
     const rss = await residentBytes(pid);
     const sent = callers.reduce((sum, caller) => sum + caller.counters().sent, 0);
     const up = callers.filter((caller) => caller.mediaConnected).length;
@@ -443,10 +340,10 @@ async function recordingCpu(server: RunningServer, pbx: BenchPbx, frames: Uint8A
 
 async function relayingCpu(server: RunningServer, pbx: BenchPbx, options: Options): Promise<CpuResult[]> {
   const pid = server.process.pid!;
-  const clients = Array.from({ length: options.clients }, () => new ClientProcess(options.pin ? phoneCpus() : undefined));
+  const phones = new PhoneFleet(options.clients, { cpus: options.pin ? phoneCpus() : undefined });
   const results: CpuResult[] = [];
   try {
-    await Promise.all(clients.map((client, c) => client.request({ command: 'connect', baseUrl: server.url, slots: pbx.relaySlots.filter((s) => s.slot % clients.length === c) })));
+    await phones.connect(server.url, pbx.relaySlots);
     await sleep(2000);
     const idle = await cpuOver(pid, 3);
     let active = 0;
@@ -455,18 +352,18 @@ async function relayingCpu(server: RunningServer, pbx: BenchPbx, options: Option
       const dials: Promise<DialResult>[] = [];
       for (let slot = active; slot < level; slot++) {
         await sleep(Math.max(0, started + ((slot - active) * 1000) / options.callsPerSecond - performance.now()));
-        dials.push(clients[slot % clients.length]!.request<DialResult>({ command: 'dial', slot }));
+        dials.push(phones.dial(slot));
       }
       const failed = (await Promise.all(dials)).filter((d) => !d.ok);
       for (const failure of failed.slice(0, 3)) log(`  a relayed call failed: ${failure.error}`);
       active = level;
       await sleep(2000);
-      await Promise.all(clients.map((client) => client.request({ command: 'reset' })));
-      await readProbe(server);
+      await phones.reset();
+      await readProbe(server, PROBE_ANSWER_MS);
       const window = await cpuOver(pid, options.windowSeconds);
-      const probe = await readProbe(server);
+      const probe = await readProbe(server, PROBE_ANSWER_MS);
       const rss = await residentBytes(pid);
-      const counters = await Promise.all(clients.map((client) => client.request<PhoneCounters>({ command: 'read' })));
+      const counters = await phones.read();
       const relayed = counters.reduce((sum, c) => sum + c.received, 0);
       results.push({
         what: 'relaying',
@@ -483,10 +380,10 @@ async function relayingCpu(server: RunningServer, pbx: BenchPbx, options: Option
       });
       log(`  ${describeCpu(results.at(-1)!)}`);
     }
-    await Promise.all(clients.map((client) => client.request({ command: 'hangup-all' })));
-    await Promise.all(clients.map((client) => client.request({ command: 'close' })));
+    await phones.hangupAll();
+    await phones.close();
   } finally {
-    await Promise.all(clients.map((client) => client.stop()));
+    await phones.stop();
   }
   return results;
 }
@@ -551,13 +448,6 @@ function table(notices: NoticeRun[], options: Options, recording: RecordingOutco
   return rows.join('\n');
 }
 
-/** Other work on the machine skews the times (not the CPU counts as much): said with each part. */
-function machineLoad(): string {
-  return `load average ${loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ')} on ${availableParallelism()} cores`;
-}
-
 function log(line: string): void {
   process.stdout.write(`${line}\n`);
 }
@@ -570,13 +460,9 @@ async function main(): Promise<void> {
       `${options.relayLevels.join(', ')} relayed calls, ${options.windowSeconds} s window each; ${options.clients} relay client processes; ${options.callsPerSecond} new calls/s`,
   );
   if (options.cpuProfileDir) await mkdir(options.cpuProfileDir, { recursive: true });
-  const server = await startServer({
+  const server = await startProbedServer({
     env: { MEDIA_ADDRESSES: '127.0.0.1', PUBLIC_CALLS_MAX: String(maxPublic), PUBLIC_CALLS_PER_ADDRESS: String(maxPublic), LOG_LEVEL: 'info' },
-    nodeArgs: [
-      '--import',
-      pathToFileURL(fileURLToPath(new URL('./server-probe.ts', import.meta.url))).href,
-      ...(options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : []),
-    ],
+    cpuProfileDir: options.cpuProfileDir,
   });
   if (options.pin) {
     pin(server.process.pid!, '0');

@@ -269,6 +269,14 @@ export class HeadlessPhone {
     this.#endCall(call);
   }
 
+  /** Puts the current call on hold (the other side hears the music on hold), or takes it off. Throws if refused. */
+  async hold(on: boolean): Promise<void> {
+    const callId = this.#call?.callId;
+    if (!callId) throw new Error('HeadlessPhone: no call to hold');
+    const result = await new Promise<Result<object>>((resolve) => this.socket.emit('hold', { callId, hold: on }, resolve));
+    if (!result.ok) throw new Error(result.error);
+  }
+
   /** Resolves when `predicate` holds: checked on every signaling event and media change, and every 10 ms. */
   async waitFor(predicate: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
     if (predicate()) return;
