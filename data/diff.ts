@@ -56,7 +56,9 @@ export function diffConfigs(before: PbxConfig, after: PbxConfig): Change[] {
         const details = describeFields(old, entity, configs, (field, value) =>
           (field === 'preAnswerMessageId' || field === 'promptMessageId') && typeof value === 'string'
             ? `audio message ${findName('audioMessages', value, ...configs)}`
-            : describeList(field, value, configs) ?? describeValue(value, ...configs));
+            : field === 'textLanguage'
+              ? (LANGUAGE_NAMES[value as keyof typeof LANGUAGE_NAMES] ?? 'detected')
+              : describeList(field, value, configs) ?? describeValue(value, ...configs));
         changes.push({ kind: 'changed', what, name: entityName(collection, entity), details });
       }
     }
@@ -96,6 +98,7 @@ const FIELD_LABELS: Record<string, string> = {
   source: 'Source',
   voice: 'Voice',
   text: 'Text',
+  textLanguage: 'Language of the text',
   fileId: 'Audio',
   durationMs: 'Length',
   maxParticipants: 'Maximum participants',

@@ -180,6 +180,8 @@ export const AudioMessage = z.object({
   source: AudioSource,
   voice: z.string().max(64).nullable(),
   text: z.string().max(5000).nullable(),
+  /** The text's language as the admin chose it in the dialog; null: detected from the text. */
+  textLanguage: Language.nullable().default(null),
   /** The stored audio file, in the media store; null until there is audio. */
   fileId: Id.nullable(),
   durationMs: z.number().int().min(0).nullable(),

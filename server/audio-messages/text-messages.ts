@@ -46,6 +46,8 @@ export interface Preview {
   voice: string;
   text: string;
   language: AccentLanguage;
+  /** The admin's choice of language, kept with the message so the dialog opens as it was left. */
+  chosenLanguage: AccentLanguage | null;
   reading: string;
 }
 
@@ -106,16 +108,16 @@ export class TextMessages {
     const clip = await encodeOpusClipInSlices(padded, { loudness: { mode: 'rms', targetDbfs: -20 } }, yieldToEventLoop);
     const stored = await this.options.audio.save(clip, { TITLE: 'Text message', LANGUAGE: plan.language, VOICE: voice.id });
     onProgress(1);
-    const preview: Preview = { ...stored, voice: voice.id, text: request.text, language: plan.language, reading: plan.reading };
+    const preview: Preview = { ...stored, voice: voice.id, text: request.text, language: plan.language, chosenLanguage: request.language ?? null, reading: plan.reading };
     if (this.#previews.size >= MAX_PREVIEWS) this.#previews.delete(this.#previews.keys().next().value!);
     this.#previews.set(stored.fileId, preview);
     return preview;
   }
 
   /** The message's fields once a preview is saved into it; null when the preview is not known (any more). */
-  savedFields(fileId: string): Pick<AudioMessage, 'source' | 'voice' | 'text' | 'fileId' | 'durationMs'> | null {
+  savedFields(fileId: string): Pick<AudioMessage, 'source' | 'voice' | 'text' | 'textLanguage' | 'fileId' | 'durationMs'> | null {
     const preview = this.#previews.get(fileId);
     if (!preview) return null;
-    return { source: 'text', voice: preview.voice, text: preview.text, fileId: preview.fileId, durationMs: preview.durationMs };
+    return { source: 'text', voice: preview.voice, text: preview.text, textLanguage: preview.chosenLanguage, fileId: preview.fileId, durationMs: preview.durationMs };
   }
 }

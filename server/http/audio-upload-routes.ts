@@ -61,7 +61,7 @@ export function audioUploadRoutes(deps: AudioUploadDeps): Router {
     const draft = await store.editDraft(adminName(response), expectedRevision(request), (config) => {
       const message = config.audioMessages.find((m) => m.id === id);
       if (!message) throw missing();
-      return upsertEntity(config, 'audioMessages', { ...message, source: 'upload', fileId, durationMs: encoded.clip.durationMs, voice: null, text: null });
+      return upsertEntity(config, 'audioMessages', { ...message, source: 'upload', fileId, durationMs: encoded.clip.durationMs, voice: null, text: null, textLanguage: null });
     });
     response.json({ ...summary(), entity: draft.config.audioMessages.find((m) => m.id === id), description: encoded.description });
   });

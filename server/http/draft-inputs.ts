@@ -119,7 +119,7 @@ const audioMessages: CollectionInput<'audioMessages'> = {
   idPrefix: 'am',
   async toEntity(body, id, existing) {
     const { name } = AudioMessageInput.parse(body);
-    return existing ? { ...existing, name } : { id, name, source: 'none', voice: null, text: null, fileId: null, durationMs: null };
+    return existing ? { ...existing, name } : { id, name, source: 'none', voice: null, text: null, textLanguage: null, fileId: null, durationMs: null };
   },
 };
 

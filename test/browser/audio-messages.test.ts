@@ -15,7 +15,7 @@ import { readOggOpus } from '../../media/rtp/ogg-opus-reader.ts';
 import { ApiClient } from '../support/api-client.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { correlation } from '../support/envelope.ts';
-import { CallerPage, playAudio, setUpUsers, SoftphonePage, waitForText, writeToneWav } from '../support/phone-pages.ts';
+import { CallerPage, playAudio, setUpUsers, SoftphonePage, waitFor, waitForText, writeToneWav } from '../support/phone-pages.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { decodeOpus, tonePower } from '../support/tone-analysis.ts';
 
@@ -176,8 +176,11 @@ test('text messages in four languages, each read by its own voice and by a forei
 
   // A long text shows its progress, then Save makes it the message's audio.
   await dialog.getByLabel('Voice').selectOption({ label: 'English (America), male' });
+  const chosenVoice = await dialog.getByLabel('Voice').inputValue();
   const long = Array.from({ length: 12 }, (_, i) => `This is sentence number ${i + 1} of a long announcement for our callers.`).join(' ');
   await dialog.getByLabel('Text', { exact: true }).fill(long);
+  // Said to be English by the admin (detection agrees): the choice is saved with the message.
+  await dialog.getByLabel('Language of the text').selectOption({ label: 'English' });
   await waitForText(dialog.getByTestId('tts-reading'), 'English text, read by an English voice');
   await dialog.getByRole('button', { name: 'Generate' }).click();
   const seen = new Set<string>();
@@ -195,6 +198,14 @@ test('text messages in four languages, each read by its own voice and by a forei
   await waitForText(row.getByTestId('audio-message-length'), /^0:[3-5]\d$|^1:\d\d$/);
   const rowPlayed = await playAudio(portal, '[data-testid="audio-message-player"]', 0.3);
   assert.ok(rowPlayed > 30, `the row plays the saved message (${rowPlayed} s)`);
+  // Opened again, the dialog shows the message as it was saved: its voice, its text, its language.
+  await row.getByRole('button', { name: 'Text message' }).click();
+  assert.is(await dialog.getByLabel('Language of the text').inputValue(), 'en');
+  assert.is(await dialog.getByLabel('Text', { exact: true }).inputValue(), long);
+  // The voices load after the dialog opens; until then the list cannot show the saved one.
+  await waitFor('the saved voice chosen', () => dialog.getByLabel('Voice').inputValue(), (value) => value === chosenVoice);
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await dialog.waitFor({ state: 'detached' });
   await portal.screenshot({ path: `${SCREENSHOTS}audio-messages-text.png` });
 });
 

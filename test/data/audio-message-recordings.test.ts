@@ -18,7 +18,7 @@ import { sampleConfig } from './fixtures/sample-config.ts';
 async function fixture() {
   const directory = await mkdtemp(join(tmpdir(), 'message-recordings-'));
   const config = await ConfigStore.open(directory, () =>
-    upsertEntity(sampleConfig(), 'audioMessages', { id: 'am-1', name: 'Welcome', source: 'none', voice: null, text: null, fileId: null, durationMs: null }));
+    upsertEntity(sampleConfig(), 'audioMessages', { id: 'am-1', name: 'Welcome', source: 'none', voice: null, text: null, textLanguage: null, fileId: null, durationMs: null }));
   const audio = new AudioStore(directory);
   const recordings = await AudioMessageRecordingStore.open(directory, audio, config);
   /** Records 3 s of tone into the place the store gives, as a call's recorder does (RTP timestamps). */

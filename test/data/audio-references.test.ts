@@ -26,7 +26,7 @@ test('files of old versions, production and the draft stay; unreferenced ones go
     await store.editDraft('admin', undefined, (config) => ({
       ...config,
       musicOnHold: music(second!.fileId),
-      audioMessages: [{ id: 'am-1', name: 'Hello', source: 'upload', voice: null, text: null, fileId: inDraft!.fileId, durationMs: 200 }],
+      audioMessages: [{ id: 'am-1', name: 'Hello', source: 'upload', voice: null, text: null, textLanguage: null, fileId: inDraft!.fileId, durationMs: 200 }],
     }));
     assert.equal(audioFileIdsOf(store.draft.config).sort(), [second!.fileId, inDraft!.fileId].sort());
 

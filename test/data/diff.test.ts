@@ -56,9 +56,9 @@ test('conference rooms: added, their PIN named but never shown, a number routed 
 });
 
 test("an audio message's new text audio: the text's beginning, the length in minutes, the file named only", () => {
-  const before = upsertEntity(sampleConfig(), 'audioMessages', { id: 'am-1', name: 'Welcome', source: 'none', voice: null, text: null, fileId: null, durationMs: null });
+  const before = upsertEntity(sampleConfig(), 'audioMessages', { id: 'am-1', name: 'Welcome', source: 'none', voice: null, text: null, textLanguage: null, fileId: null, durationMs: null });
   const text = 'Thank you for calling. '.repeat(20);
-  const after = upsertEntity(before, 'audioMessages', { id: 'am-1', name: 'Welcome', source: 'text', voice: 'roa/fr', text, fileId: 'f-1', durationMs: 65_400 });
+  const after = upsertEntity(before, 'audioMessages', { id: 'am-1', name: 'Welcome', source: 'text', voice: 'roa/fr', text, textLanguage: null, fileId: 'f-1', durationMs: 65_400 });
   const [change] = diffConfigs(before, after);
   assert.equal(change!.details, ['Source: none → text', 'Voice: none → roa/fr', `Text: none → ${text.slice(0, 77)}…`, 'Audio changed', 'Length: none → 1:05']);
 });

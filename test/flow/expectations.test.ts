@@ -14,7 +14,7 @@ const test = suite('flow expectations');
 
 function config(): PbxConfig {
   const base = createDefaultConfig({ '101': 'h', '102': 'h' });
-  return { ...base, ivrMenus: [IvrMenu.parse({ id: 'menu-main', name: 'Main menu' })], audioMessages: [{ id: 'am-1', name: 'Welcome', source: 'text', voice: null, text: 'Hi', fileId: 'f1', durationMs: 1000 }] };
+  return { ...base, ivrMenus: [IvrMenu.parse({ id: 'menu-main', name: 'Main menu' })], audioMessages: [{ id: 'am-1', name: 'Welcome', source: 'text', voice: null, text: 'Hi', textLanguage: null, fileId: 'f1', durationMs: 1000 }] };
 }
 
 /** A call to 101 that rang unanswered, went to voicemail, left 4.2 s, and ended. */

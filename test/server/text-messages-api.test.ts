@@ -85,9 +85,10 @@ test('bad input is refused with the field named; generation needs an admin', asy
   assert.is((await alice.get('/api/text-to-speech/voices')).status, 403);
 });
 
-test('generate streams progress, then a preview served as Ogg Opus; Save puts it into the draft; Apply publishes it', async ({ admin, server }) => {
+test('generate streams progress, then a preview served as Ogg Opus; Save puts it into the draft with the chosen language; Apply publishes it', async ({ admin, server }) => {
   const text = 'Hello and welcome. Our offices are open from nine to five. Please hold the line. Thank you for calling.';
-  const { status, type, lines } = await generate(admin, { text, voice: 'roa/fr+f3' });
+  // The admin chose the language (detection would find English too): the choice is kept with the message.
+  const { status, type, lines } = await generate(admin, { text, voice: 'roa/fr+f3', language: 'en' });
   assert.is(status, 200);
   assert.match(type ?? '', /application\/x-ndjson/);
   const progress = lines.filter((l) => l.progress !== undefined).map((l) => l.progress!);
@@ -113,7 +114,7 @@ test('generate streams progress, then a preview served as Ogg Opus; Save puts it
   const id = created.body.entity.id as string;
   const saved = await admin.put(`/api/draft/audio-messages/${id}/text`, { fileId: preview.fileId }, { 'if-match': String(created.body.revision) });
   assert.is(saved.status, 200);
-  assert.equal(saved.body.entity, { id, name: 'Welcome', source: 'text', voice: 'roa/fr+f3', text, fileId: preview.fileId, durationMs: preview.durationMs });
+  assert.equal(saved.body.entity, { id, name: 'Welcome', source: 'text', voice: 'roa/fr+f3', text, textLanguage: 'en', fileId: preview.fileId, durationMs: preview.durationMs });
   assert.is((await admin.put(`/api/draft/audio-messages/${id}/text`, { fileId: 'made-up' })).status, 409);
   assert.is((await admin.put('/api/draft/audio-messages/am-none/text', { fileId: preview.fileId })).status, 404);
   assert.is((await admin.put(`/api/draft/audio-messages/${id}/text`, { fileId: preview.fileId }, { 'if-match': String(created.body.revision) })).status, 409, 'a stale revision is refused');

@@ -28,7 +28,7 @@ export function TextMessageDialog({ message, onClose }: Props) {
   const [voices, setVoices] = useState<VoiceChoice[] | null>(null);
   const [voice, setVoice] = useState(message.voice ?? '');
   const [text, setText] = useState(message.text ?? '');
-  const [language, setLanguage] = useState<SpeechLanguage | ''>('');
+  const [language, setLanguage] = useState<SpeechLanguage | ''>(message.textLanguage ?? '');
   const [plan, setPlan] = useState<ReadingPlan | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
   const [preview, setPreview] = useState<SpeechPreview | null>(null);

@@ -48,7 +48,7 @@ test('refusals come before any work; a generation becomes a preview that Save ca
     assert.equal(progress, [0.45, 0.9, 1]);
     assert.is(preview.reading, 'English text, read with a French accent');
     assert.is(preview.durationMs, 2260, '0.25 s of lead-in, then the 2 s of speech, in 20 ms frames');
-    assert.equal(messages.savedFields(preview.fileId), { source: 'text', voice: 'roa/fr+f3', text: 'Thank you for calling, our offices are closed.', fileId: preview.fileId, durationMs: 2260 });
+    assert.equal(messages.savedFields(preview.fileId), { source: 'text', voice: 'roa/fr+f3', text: 'Thank you for calling, our offices are closed.', textLanguage: null, fileId: preview.fileId, durationMs: 2260 });
     assert.is(messages.savedFields('unknown'), null);
   } finally {
     await rm(directory, { recursive: true, force: true });

@@ -15,7 +15,7 @@ const MAIN_NUMBER = '+33100000101';
 
 function setup(edit: (config: PbxConfig) => PbxConfig) {
   let config = sampleConfig();
-  config = upsertEntity(config, 'audioMessages', { id: 'am-welcome', name: 'Welcome', source: 'text', voice: 'roa/fr', text: 'Bonjour', fileId: 'f1', durationMs: 2000 });
+  config = upsertEntity(config, 'audioMessages', { id: 'am-welcome', name: 'Welcome', source: 'text', voice: 'roa/fr', text: 'Bonjour', textLanguage: null, fileId: 'f1', durationMs: 2000 });
   config = edit(config);
   const media = new FakeMediaPlane();
   const phones = new PhoneRegistry();

@@ -81,7 +81,7 @@ test('every key 0-9, * and # leads to its own destination', async () => {
   const choices = MENU_KEYS.map((k, i) => key(k, { type: 'hangup', audioMessageId: `am-${i}` }));
   const { call, caller } = setup((config) => ({
     ...config,
-    audioMessages: MENU_KEYS.map((_, i) => ({ id: `am-${i}`, name: `Message ${i}`, source: 'text' as const, voice: null, text: 'x', fileId: null, durationMs: null })),
+    audioMessages: MENU_KEYS.map((_, i) => ({ id: `am-${i}`, name: `Message ${i}`, source: 'text' as const, voice: null, text: 'x', textLanguage: null, fileId: null, durationMs: null })),
     ivrMenus: [menu('main', { choices })],
   }), MENU_KEYS.map((_, i) => `am-${i}`));
   for (const [i, k] of MENU_KEYS.entries()) {
@@ -173,7 +173,7 @@ test('menus nest: a sub-menu, back to the parent with 0, then a destination', as
 });
 
 test('the prompt is the audio message when it has audio, else the spoken text', async () => {
-  const message = { id: 'am-welcome', name: 'Welcome', source: 'upload' as const, voice: null, text: null, fileId: 'f1', durationMs: 1000 };
+  const message = { id: 'am-welcome', name: 'Welcome', source: 'upload' as const, voice: null, text: null, textLanguage: null, fileId: 'f1', durationMs: 1000 };
   const edit = (config: PbxConfig): PbxConfig => ({
     ...config,
     audioMessages: [message],
@@ -239,7 +239,7 @@ test('opening hours: the clock picks the branch when the call arrives (and throu
 test('hang up with a message: the message, then the PBX hangs up; a message without audio is skipped', async () => {
   const edit = (config: PbxConfig): PbxConfig => ({
     ...config,
-    audioMessages: [{ id: 'am-bye', name: 'Bye', source: 'text', voice: null, text: 'We are closed', fileId: null, durationMs: null }],
+    audioMessages: [{ id: 'am-bye', name: 'Bye', source: 'text', voice: null, text: 'We are closed', textLanguage: null, fileId: null, durationMs: null }],
     incomingNumbers: [{ ...config.incomingNumbers[0]!, destination: { type: 'hangup', audioMessageId: 'am-bye' } }],
   });
   const first = await setup(edit, ['am-bye']).call();
@@ -259,7 +259,7 @@ test('planned as steps: a menu, opening hours, a hang-up after a message; gone o
     ...sampleConfig(),
     ivrMenus: [menu('main')],
     openingHours: [{ id: 'office', name: 'Office', ranges: [], holidays: [], open: toAlice, closed: toBob }],
-    audioMessages: [{ id: 'am-bye', name: 'Bye', source: 'none', voice: null, text: null, fileId: null, durationMs: null }],
+    audioMessages: [{ id: 'am-bye', name: 'Bye', source: 'none', voice: null, text: null, textLanguage: null, fileId: null, durationMs: null }],
   };
   const notAvailable = [{ type: 'play', prompt: 'not-available' }, { type: 'hangup', reason: 'unavailable' }];
   assert.equal(planDestination(config, { type: 'ivr', menuId: 'main' }), [{ type: 'menu', menuId: 'main' }]);

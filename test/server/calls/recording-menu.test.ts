@@ -48,7 +48,7 @@ class MemoryRecordings implements AudioMessageRecordings {
 
 function setup() {
   let config: PbxConfig = sampleConfig();
-  config = upsertEntity(config, 'audioMessages', { id: 'am-welcome', name: 'Welcome', source: 'none', voice: null, text: null, fileId: null, durationMs: null });
+  config = upsertEntity(config, 'audioMessages', { id: 'am-welcome', name: 'Welcome', source: 'none', voice: null, text: null, textLanguage: null, fileId: null, durationMs: null });
   const media = new FakeMediaPlane();
   const phones = new PhoneRegistry();
   const engine = new CallEngine({

@@ -13,7 +13,7 @@ import { encodeOpusClip } from '../../../media/codec/opus-clip.ts';
 import { AudioMessageClips } from '../../../server/media-plane/audio-message-clips.ts';
 import { sampleConfig } from '../../data/fixtures/sample-config.ts';
 
-const message = (id: string, fileId: string | null): AudioMessage => ({ id, name: id, source: fileId ? 'text' : 'none', voice: null, text: null, fileId, durationMs: fileId ? 1000 : null });
+const message = (id: string, fileId: string | null): AudioMessage => ({ id, name: id, source: fileId ? 'text' : 'none', voice: null, text: null, textLanguage: null, fileId, durationMs: fileId ? 1000 : null });
 
 test('clips of the configuration in use; a missing or unreadable file is logged and plays as nothing', async () => {
   const directory = await mkdtemp(join(tmpdir(), 'audio-clips-'));

@@ -30,7 +30,7 @@ function configWith(whileRinging: PbxConfig['incomingNumbers'][number]['whileRin
   return {
     ...config,
     musicOnHold,
-    audioMessages: [{ id: 'am-hold', name: 'Please hold', source: 'upload', voice: null, text: null, fileId: voiceFile, durationMs: voiceFile ? 60 : null }],
+    audioMessages: [{ id: 'am-hold', name: 'Please hold', source: 'upload', voice: null, text: null, textLanguage: null, fileId: voiceFile, durationMs: voiceFile ? 60 : null }],
     incomingNumbers: config.incomingNumbers.map((n, i) => (i === 0 ? { ...n, whileRinging } : n)),
   };
 }
