@@ -52,7 +52,7 @@ export class CallHistory {
   private constructor(private readonly file: JsonDocument<typeof CallHistoryFile>) {}
 
   static async open(dataDir: string): Promise<CallHistory> {
-    return new CallHistory(await JsonDocument.open(join(dataDir, 'calls.json'), CallHistoryFile));
+    return new CallHistory(await JsonDocument.openAtStart(join(dataDir, 'calls.json'), CallHistoryFile));
   }
 
   async record(call: CallRecord): Promise<void> {

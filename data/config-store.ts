@@ -69,8 +69,8 @@ export class ConfigStore {
   static async open(dir: string, createDefault: () => Promise<PbxConfig> | PbxConfig, now = () => new Date()): Promise<ConfigStore> {
     const versionsDir = join(dir, 'versions');
     await mkdir(versionsDir, { recursive: true });
-    const productionFile = await JsonDocument.open(join(dir, 'production.json'), ProductionVersion);
-    const draftFile = await JsonDocument.open(join(dir, 'draft.json'), Draft);
+    const productionFile = await JsonDocument.openAtStart(join(dir, 'production.json'), ProductionVersion);
+    const draftFile = await JsonDocument.openAtStart(join(dir, 'draft.json'), Draft);
     const store = new ConfigStore(versionsDir, productionFile, draftFile);
     if (productionFile.data === null) {
       const first: ProductionVersion = { version: 1, appliedAt: now().toISOString(), appliedBy: 'system', config: await createDefault() };

@@ -1,5 +1,7 @@
 // One JSON file on disk, read and validated with its zod schema, written atomically by lowdb
 // (temporary file + rename), so a crash leaves the old or the new content, never half of each.
+import { rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import type { z } from 'zod';
@@ -33,6 +35,16 @@ export class JsonDocument<S extends z.ZodType> {
     return document;
   }
 
+  /**
+   * Opens, at start, a file that one store of this process alone writes: a write that a crash cut
+   * short left lowdb's temporary file beside it, removed first. (Not for files opened again on
+   * every read, such as stored versions: their temporary file may be a write in progress.)
+   */
+  static async openAtStart<S extends z.ZodType>(file: string, schema: S): Promise<JsonDocument<S>> {
+    await rm(temporaryFileOf(file), { force: true });
+    return JsonDocument.open(file, schema);
+  }
+
   get data(): z.infer<S> | null {
     return this.#db.data;
   }
@@ -41,4 +53,9 @@ export class JsonDocument<S extends z.ZodType> {
     this.#db.data = data;
     await this.#db.write();
   }
+}
+
+/** Where lowdb (steno) writes before its rename: `.name.tmp` beside `name`. */
+export function temporaryFileOf(file: string): string {
+  return join(dirname(file), `.${basename(file)}.tmp`);
 }

@@ -71,7 +71,7 @@ export class SmsStore {
   }
 
   static async open(dataDir: string, options: SmsStoreOptions = {}): Promise<SmsStore> {
-    const store = new SmsStore(await JsonDocument.open(join(dataDir, 'sms.json'), SmsFile), options);
+    const store = new SmsStore(await JsonDocument.openAtStart(join(dataDir, 'sms.json'), SmsFile), options);
     await store.#exclusive(async () => {
       const data = store.#data();
       const kept = store.#pruned(data);

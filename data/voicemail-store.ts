@@ -108,7 +108,7 @@ export class VoicemailStore {
   static async open(dataDir: string, options: VoicemailStoreOptions): Promise<VoicemailStore> {
     const directory = join(dataDir, 'voicemail');
     await mkdir(directory, { recursive: true });
-    const file = await JsonDocument.open(join(directory, 'messages.json'), MessagesFile);
+    const file = await JsonDocument.openAtStart(join(directory, 'messages.json'), MessagesFile);
     return new VoicemailStore(directory, file, options);
   }
 

@@ -15,7 +15,7 @@ export class AdminAccounts {
    * generated one, which is returned so the caller can show it once.
    */
   static async open(dataDir: string, initialPassword: string | undefined): Promise<{ accounts: AdminAccounts; generatedPassword: string | null }> {
-    const file = await JsonDocument.open(join(dataDir, 'admins.json'), AdminAccountsFile);
+    const file = await JsonDocument.openAtStart(join(dataDir, 'admins.json'), AdminAccountsFile);
     let generatedPassword: string | null = null;
     if (file.data === null || file.data.admins.length === 0) {
       const password = initialPassword ?? (generatedPassword = generatePassword());

@@ -22,7 +22,7 @@ export class Sessions {
   ) {}
 
   static async open(dataDir: string, ttlMs: number, now: () => number = Date.now): Promise<Sessions> {
-    const file = await JsonDocument.open(join(dataDir, 'sessions.json'), SessionsFile);
+    const file = await JsonDocument.openAtStart(join(dataDir, 'sessions.json'), SessionsFile);
     return new Sessions(file, ttlMs, now);
   }
 

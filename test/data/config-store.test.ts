@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -124,6 +124,17 @@ test('kill -9 during apply leaves the old or the new production, never a broken 
     await store.editDraft('after-crash', undefined, (config) => config);
     assert.is((await store.apply('after-crash', undefined)).version, production.version + 1);
   }
+});
+
+test('a write a kill cut short leaves a temporary file: the next open removes it', async () => {
+  const dir = await freshDir();
+  await ConfigStore.open(dir, sampleConfig);
+  // What lowdb leaves when killed between writing its temporary file and renaming it into place.
+  await writeFile(join(dir, '.production.json.tmp'), '{"version": 2, "config": {"us');
+  await writeFile(join(dir, '.draft.json.tmp'), '');
+  const store = await ConfigStore.open(dir, () => { throw new Error('must not recreate'); });
+  assert.is(store.production.version, 1);
+  assert.equal((await readdir(dir)).filter((name) => name.endsWith('.tmp')), []);
 });
 
 test.run();
