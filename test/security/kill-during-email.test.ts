@@ -10,23 +10,13 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { waitFor } from '../support/phone-pages.ts';
+import { seededRandom, testSeed } from '../support/seeded-random.ts';
 import { startServer } from '../support/server.ts';
 import { startSmtpServer } from '../support/smtp.ts';
 import { seedVoicemail, type SeedMessage } from '../support/voicemail-fixtures.ts';
 
-/** A small seeded generator, so a failing run can be replayed with SWITCHBOARD_TEST_SEED. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return state / 0x100000000;
-  };
-}
-
 test('kill -9 four times while notices are in flight: after the last start each arrives exactly once', async () => {
-  const seed = Number(process.env.SWITCHBOARD_TEST_SEED ?? Date.now() % 100_000);
-  console.log(`  seed ${seed} (SWITCHBOARD_TEST_SEED=${seed} replays this run)`);
-  const next = random(seed);
+  const next = seededRandom(testSeed());
   const dataDir = await mkdtemp(join(tmpdir(), 'switchboard-kill-email-'));
   const callers = ['Anna', 'Bruno', 'Chloé', 'David', 'Emma', 'Félix'];
   const seeds: SeedMessage[] = callers.map((name, i) => ({
