@@ -14,6 +14,8 @@ export interface TestSmtpServer {
   waitForMessages(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
   /** Messages received whole and not answered yet (see SmtpServerOptions.acceptDelayMs). */
   holding(): number;
+  /** How long the most recently received of the messages held has been held, in ms; undefined when none is. */
+  newestHoldMs(): number | undefined;
   /** Messages received whole whose sender left before the 250: not accepted, not delivered. */
   abandoned(): number;
   close(): Promise<void>;
@@ -32,6 +34,7 @@ export async function startSmtpServer(port = 0, options: SmtpServerOptions = {})
   const messages: ParsedMail[] = [];
   let connections = 0;
   let holding = 0;
+  let newestHoldStartedAt = 0;
   let abandoned = 0;
   const closedSessions = new Set<string>();
   const server = new SMTPServer({
@@ -53,6 +56,7 @@ export async function startSmtpServer(port = 0, options: SmtpServerOptions = {})
       stream.on('error', () => undefined);
       stream.on('end', () => {
         holding++;
+        newestHoldStartedAt = performance.now();
         setTimeout(() => {
           holding--;
           if (closedSessions.has(session.id)) {
@@ -89,6 +93,7 @@ export async function startSmtpServer(port = 0, options: SmtpServerOptions = {})
       return messages;
     },
     holding: () => holding,
+    newestHoldMs: () => (holding > 0 ? performance.now() - newestHoldStartedAt : undefined),
     abandoned: () => abandoned,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
