@@ -3,8 +3,8 @@
 // The work is cut into slices that give the event loop back: converting a three-minute message
 // takes a few seconds of CPU, and calls in progress must not miss their 20 ms ticks meanwhile.
 import { Mp3Encoder } from '@breezystack/lamejs';
-import { Worker } from 'node:worker_threads';
 import { resampleInSlices } from '../dsp/resample.ts';
+import { runWorkerTask } from '../worker-task.ts';
 import { float32ToInt16 } from '../dsp/samples.ts';
 import { readOggOpus } from '../rtp/ogg-opus-reader.ts';
 import { withInfoTag } from './mp3-info-tag.ts';
@@ -79,36 +79,13 @@ export async function oggOpusToMp3(oggOpus: Uint8Array, options: OggOpusToMp3Opt
 }
 
 /**
- * `oggOpusToMp3` on a worker thread, so that the PBX's own thread (signaling, RTP relays, the
- * player's 20 ms clock) feels nothing of it: even sliced, LAME's JavaScript has pauses (its first,
- * unoptimised runs; garbage collection) long enough to be heard on calls in progress.
- * The worker loads the TypeScript sources through tsx, as the server itself does.
+ * `oggOpusToMp3` on a background worker thread, so that the PBX's own thread (signaling, RTP
+ * relays, the player's 20 ms clock) feels nothing of it: even sliced, LAME's JavaScript has pauses
+ * (its first, unoptimised runs; garbage collection) long enough to be heard on calls in progress.
  */
-export function oggOpusToMp3OffThread(oggOpus: Uint8Array, options: OggOpusToMp3Options = {}, timeoutMs = 120_000): Promise<Mp3FromOggOpus> {
-  return new Promise((resolve, reject) => {
-    const worker = startTypeScriptWorker(new URL('./mp3-encoder-worker.ts', import.meta.url), { oggOpus, options });
-    let settled = false;
-    const finish = (outcome: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      void worker.terminate();
-      outcome();
-    };
-    const timer = setTimeout(() => finish(() => reject(new Error(`MP3 conversion took more than ${timeoutMs} ms`))), timeoutMs);
-    worker.once('message', (result: Mp3FromOggOpus) => finish(() => resolve({ mp3: new Uint8Array(result.mp3), durationMs: result.durationMs })));
-    worker.once('error', (error) => finish(() => reject(error)));
-    worker.once('exit', (code) => finish(() => reject(new Error(`the MP3 worker exited with code ${code} and no result`))));
-  });
-}
-
-/** A worker thread running a TypeScript module, loaded through tsx as the server itself is. */
-export function startTypeScriptWorker(entry: URL, workerData: unknown): Worker {
-  const tsx = import.meta.resolve('tsx/esm/api');
-  // An eval'd CommonJS bootstrap: a .ts entry cannot be a worker's first module, tsx's loader
-  // has to be registered in the new thread before it is imported.
-  const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
+export async function oggOpusToMp3OffThread(oggOpus: Uint8Array, options: OggOpusToMp3Options = {}, timeoutMs = 120_000): Promise<Mp3FromOggOpus> {
+  const result = await runWorkerTask<Mp3FromOggOpus>(new URL('./mp3-encoder-worker.ts', import.meta.url), { oggOpus, options }, { timeoutMs });
+  return { mp3: new Uint8Array(result.mp3), durationMs: result.durationMs };
 }
 
 /** LAME may reuse its output buffer: keep a copy of what it gave. */

@@ -1,7 +1,7 @@
 // The body of the worker thread behind Mp3Streams: one Mp3Stream per open stream, so that LAME
 // runs beside the PBX's own thread rather than on it.
-import { readlinkSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { kernelThreadId, runAsBackgroundThread } from '../background-thread.ts';
 import { Mp3Stream } from './mp3-stream.ts';
 import type { Mp3StreamReply, Mp3StreamRequest } from './mp3-streams.ts';
 
@@ -9,15 +9,8 @@ const { backlogSamples, sampleRate, bitrateKbps } = workerData as { backlogSampl
 const streams = new Map<number, Mp3Stream>();
 const port = parentPort!;
 
-/** The kernel's id of this thread (Linux), so that its CPU can be read from /proc/<pid>/task/<tid>. */
-function ownTid(): number | undefined {
-  try {
-    return Number(readlinkSync('/proc/thread-self').split('/').pop()) || undefined;
-  } catch {
-    return undefined;
-  }
-}
-port.postMessage({ type: 'started', tid: ownTid() } satisfies Mp3StreamReply);
+runAsBackgroundThread();
+port.postMessage({ type: 'started', tid: kernelThreadId() } satisfies Mp3StreamReply);
 
 port.on('message', (request: Mp3StreamRequest) => {
   switch (request.type) {

@@ -4,7 +4,8 @@
 // gets the file, or undefined when there is no such stream or it cannot end where asked (then the
 // MP3 is made from the recording itself, as after a restart).
 import type { Worker } from 'node:worker_threads';
-import { MP3_DEFAULTS, startTypeScriptWorker } from './mp3-encoder.ts';
+import { startTypeScriptWorker } from '../typescript-worker.ts';
+import { MP3_DEFAULTS } from './mp3-encoder.ts';
 
 export type Mp3StreamRequest =
   | { type: 'append'; id: number; samples: Int16Array; safeEnd: number }
@@ -177,9 +178,8 @@ export class Mp3Streams {
   #workerThread(): Worker {
     if (this.#worker) return this.#worker;
     const worker = startTypeScriptWorker(new URL('./mp3-stream-worker.ts', import.meta.url), {
-      backlogSamples: this.#backlogSamples,
-      sampleRate: this.sampleRate,
-      bitrateKbps: MP3_DEFAULTS.bitrateKbps,
+      workerData: { backlogSamples: this.#backlogSamples, sampleRate: this.sampleRate, bitrateKbps: MP3_DEFAULTS.bitrateKbps },
+      priority: 'background',
     });
     worker.unref();
     worker.on('message', (reply: Mp3StreamReply) => {

@@ -2,7 +2,8 @@
 // not hold the PBX's thread (signaling, the player's 20 ms clock). The thread
 // starts on the first job (tsx compiles it and eSpeak loads: ~0.5 s, 30 MB), then stays for the
 // next ones; a thread that dies fails its jobs and the next job starts a new one.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTypeScriptWorker } from '../typescript-worker.ts';
 import type { TextSpeechRequest } from './text-speech.ts';
 
 export interface SpeechThreadRequest {
@@ -68,11 +69,7 @@ export class SpeechThread {
 
   #start(): Worker {
     if (this.#worker) return this.#worker;
-    const entry = new URL('./speech-worker.ts', import.meta.url).href;
-    const tsx = import.meta.resolve('tsx/esm/api');
-    // As for the MP3 worker: tsx's loader is registered in the new thread before the .ts entry is imported.
-    const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
-    const worker = new Worker(bootstrap, { eval: true });
+    const worker = startTypeScriptWorker(new URL('./speech-worker.ts', import.meta.url));
     worker.unref();
     worker.on('message', (reply: SpeechThreadReply) => this.#onReply(reply));
     const died = (error: Error) => {

@@ -3,7 +3,8 @@
 // and events ('connected', 'dtmf', 'closed', and 'rtp' only while someone listens for it here).
 // Relays run inside the worker, so relayed audio never crosses threads.
 import { EventEmitter } from 'node:events';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTypeScriptWorker } from '../typescript-worker.ts';
 import type { DtmfDigit } from '../dtmf-digit.ts';
 import type { LegCloseReason, LegEvents, LegOptions, SendDtmfOptions, SendOpusOptions } from './leg.ts';
 import type { ConferenceMixing, ConferenceRoomsStats, ConferenceTone } from '../mixer/conference-rooms.ts';
@@ -255,13 +256,8 @@ export class MediaWorker implements LegFactory, ConferenceMixing {
 
   #ensureWorker(): void {
     if (this.#worker) return;
-    const entry = new URL('./media-worker.ts', import.meta.url).href;
-    const tsx = import.meta.resolve('tsx/esm/api');
-    // An eval'd bootstrap: a .ts entry cannot be a worker's first module; tsx's loader has to be
-    // registered in the new thread before it is imported (as media/codec/mp3-encoder.ts does).
-    const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
     const workerData: MediaWorkerData = { leg: this.#options.leg };
-    const worker = new Worker(bootstrap, { eval: true, workerData, name: 'media' });
+    const worker = startTypeScriptWorker(new URL('./media-worker.ts', import.meta.url), { workerData, name: 'media' });
     this.#worker = worker;
     worker.on('message', (message: FromMediaWorker) => this.#onMessage(message));
     worker.once('error', () => this.#gone(worker));
