@@ -4,7 +4,7 @@ import type { ComponentType } from 'preact';
 import { useState } from 'preact/hooks';
 import type { AudioMessage } from '../../../data/schema.ts';
 import { AudioMessageUploadDialog } from '../components/AudioMessageUploadDialog.tsx';
-import { PageHeader } from '../components/PageHeader.tsx';
+import { ListPage } from '../components/ListPage.tsx';
 import { RecordMessageDialog } from '../recording/RecordMessageDialog.tsx';
 import { TextMessageDialog } from '../components/TextMessageDialog.tsx';
 import { useDraft } from '../portal-state.tsx';
@@ -25,52 +25,39 @@ export function AudioMessagesPage() {
   const OpenDialog = open && ROW_DIALOGS[open.dialog]!.dialog;
   return (
     <>
-      <PageHeader title="Audio messages" subtitle="Greetings and announcements for voicemail boxes and incoming numbers.">
-        <a class="btn btn-primary" href={href({ page: 'audio-message-new' })}>
-          Add a message
-        </a>
-      </PageHeader>
-      <div class="card card-flush">
-        <table class="table" data-testid="audio-messages-table">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Audio</th>
-              <th>Source</th>
-              <th>Length</th>
-              <th class="actions-col">
-                <span class="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {audioMessages.map((message) => (
-              <tr key={message.id} data-testid={`audio-message-row-${message.id}`}>
-                <td class="strong">{message.name}</td>
-                <td>
-                  {message.fileId ? (
-                    <audio class="table-audio" controls preload="none" src={`/api/audio/${encodeURIComponent(message.fileId)}`} aria-label={`Listen to ${message.name}`} data-testid="audio-message-player" />
-                  ) : (
-                    <span class="muted">—</span>
-                  )}
-                </td>
-                <td data-testid="audio-message-source">{message.source === 'none' ? <span class="muted">{audioSourceInWords(message)}</span> : audioSourceInWords(message)}</td>
-                <td data-testid="audio-message-length">{durationInWords(message.durationMs)}</td>
-                <td class="actions-col">
-                  <div class="button-row">
-                    {ROW_DIALOGS.map((entry, index) => (
-                      <button key={entry.label} type="button" class="btn btn-small btn-secondary" onClick={() => setOpen({ dialog: index, messageId: message.id })}>
-                        {entry.label}
-                      </button>
-                    ))}
-                  </div>
-                </td>
-              </tr>
+      <ListPage
+        title="Audio messages"
+        subtitle="Greetings and announcements for voicemail boxes and incoming numbers."
+        add={{ label: 'Add a message', href: href({ page: 'audio-message-new' }) }}
+        testId="audio-messages-table"
+        columns={['Name', 'Audio', 'Source', 'Length']}
+        items={audioMessages}
+        rowTestId={(message) => `audio-message-row-${message.id}`}
+        cells={(message) => (
+          <>
+            <td class="strong">{message.name}</td>
+            <td>
+              {message.fileId ? (
+                <audio class="table-audio" controls preload="none" src={`/api/audio/${encodeURIComponent(message.fileId)}`} aria-label={`Listen to ${message.name}`} data-testid="audio-message-player" />
+              ) : (
+                <span class="muted">—</span>
+              )}
+            </td>
+            <td data-testid="audio-message-source">{message.source === 'none' ? <span class="muted">{audioSourceInWords(message)}</span> : audioSourceInWords(message)}</td>
+            <td data-testid="audio-message-length">{durationInWords(message.durationMs)}</td>
+          </>
+        )}
+        actions={(message) => (
+          <div class="button-row">
+            {ROW_DIALOGS.map((entry, index) => (
+              <button key={entry.label} type="button" class="btn btn-small btn-secondary" onClick={() => setOpen({ dialog: index, messageId: message.id })}>
+                {entry.label}
+              </button>
             ))}
-          </tbody>
-        </table>
-        {audioMessages.length === 0 && <p class="empty">No audio message yet. Add one, then record it or type its text.</p>}
-      </div>
+          </div>
+        )}
+        empty="No audio message yet. Add one, then record it or type its text."
+      />
       {OpenDialog && openMessage && <OpenDialog message={openMessage} onClose={() => setOpen(null)} />}
     </>
   );
