@@ -3,29 +3,25 @@ import { useState } from 'preact/hooks';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { Field } from '../components/Field.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
-import { FormErrors, useSubmission } from '../form.ts';
+import { useEntityEditing } from '../entity-editing.ts';
+import { FormErrors } from '../form.ts';
 import { usePortal } from '../portal-state.tsx';
-import { navigate } from '../router.ts';
 
 export function AudioMessageNewPage() {
-  const { api, write, notify } = usePortal();
+  const { api } = usePortal();
   const [name, setName] = useState('');
-  const submission = useSubmission();
+  const { submission, save } = useEntityEditing({ collection: api.audioMessages, id: null, noun: 'Audio message', list: { page: 'audio-messages' } });
   const errors = new FormErrors(submission.error, ['name']);
 
-  const save = (event: Event) => {
+  const add = (event: Event) => {
     event.preventDefault();
-    void submission.run(async () => {
-      await write((revision) => api.audioMessages.create({ name: name.trim() }, revision));
-      notify(`Audio message ${name.trim()} added.`);
-      navigate({ page: 'audio-messages' });
-    });
+    save({ name: name.trim() }, name.trim());
   };
 
   return (
     <>
       <PageHeader title="Add a message" subtitle="Name the message; you give it its audio afterwards." back={{ href: '#/audio-messages', label: 'Audio messages' }} />
-      <form class="card form" onSubmit={save} noValidate>
+      <form class="card form" onSubmit={add} noValidate>
         <ErrorBanner error={submission.error} unshown={errors.unshown()} />
         <Field id="audio-message-name" label="Name" error={errors.of('name')} hint="e.g. Welcome, Closed for holidays.">
           {(control) => <input {...control} value={name} onInput={(e) => setName(e.currentTarget.value)} />}

@@ -4,18 +4,18 @@ import { useState } from 'preact/hooks';
 import { MENU_KEYS, type Destination, type MenuKey } from '../../../data/schema.ts';
 import type { IvrMenuInput } from '../api.ts';
 import { DestinationPicker } from '../components/DestinationPicker.tsx';
-import { ConfirmDialog } from '../components/Dialog.tsx';
-import { ErrorBanner } from '../components/ErrorBanner.tsx';
+import { EditPage, NotFoundPage } from '../components/EditPage.tsx';
 import { Field } from '../components/Field.tsx';
-import { PageHeader } from '../components/PageHeader.tsx';
-import { FormErrors, numberOrText, useSubmission } from '../form.ts';
+import { useEntityEditing } from '../entity-editing.ts';
+import { FormErrors, numberOrText } from '../form.ts';
 import { useDraft, usePortal } from '../portal-state.tsx';
-import { navigate } from '../router.ts';
 
 type KeyDestinations = Partial<Record<MenuKey, Destination>>;
 
+const MENUS = { href: '#/ivr-menus', label: 'IVR menus' };
+
 export function IvrMenuEditPage({ id }: { id: string | null }) {
-  const { api, write, notify } = usePortal();
+  const { api } = usePortal();
   const { config } = useDraft();
   const existing = id === null ? null : config.ivrMenus.find((m) => m.id === id);
   const [name, setName] = useState(existing?.name ?? '');
@@ -25,23 +25,18 @@ export function IvrMenuEditPage({ id }: { id: string | null }) {
   const [retries, setRetries] = useState(String(existing?.retries ?? 2));
   const [keys, setKeys] = useState<KeyDestinations>(Object.fromEntries((existing?.choices ?? []).map((c) => [c.key, c.destination])));
   const [fallback, setFallback] = useState<Destination>(existing?.fallback ?? { type: 'hangup' });
-  const [confirmingDelete, setConfirmingDelete] = useState(false);
-  const submission = useSubmission();
-  const errors = new FormErrors(submission.error, ['name', 'promptMessageId', 'spokenText', 'timeoutSeconds', 'retries', 'choices', 'fallback']);
+  const editing = useEntityEditing({ collection: api.ivrMenus, id: existing?.id ?? null, noun: 'IVR menu', list: { page: 'ivr-menus' } });
+  const errors = new FormErrors(editing.submission.error, ['name', 'promptMessageId', 'spokenText', 'timeoutSeconds', 'retries', 'choices', 'fallback']);
 
   if (existing === undefined) {
     return (
-      <>
-        <PageHeader title="Menu not found" back={{ href: '#/ivr-menus', label: 'IVR menus' }} />
-        <div class="card">
-          <p>This menu does not exist in the draft (anymore).</p>
-        </div>
-      </>
+      <NotFoundPage title="Menu not found" back={MENUS}>
+        This menu does not exist in the draft (anymore).
+      </NotFoundPage>
     );
   }
 
-  const save = (event: Event) => {
-    event.preventDefault();
+  const save = () => {
     const input: IvrMenuInput = {
       name: name.trim(),
       promptMessageId: promptMessageId === '' ? null : promptMessageId,
@@ -51,22 +46,8 @@ export function IvrMenuEditPage({ id }: { id: string | null }) {
       choices: MENU_KEYS.flatMap((key) => (keys[key] ? [{ key, destination: keys[key]! }] : [])),
       fallback,
     };
-    void submission.run(async () => {
-      if (existing) await write((revision) => api.ivrMenus.update(existing.id, input, revision));
-      else await write((revision) => api.ivrMenus.create(input, revision));
-      notify(`IVR menu ${input.name} ${existing ? 'saved' : 'added'}.`);
-      navigate({ page: 'ivr-menus' });
-    });
+    editing.save(input, input.name);
   };
-
-  const remove = () =>
-    void submission.run(async () => {
-      if (!existing) return;
-      setConfirmingDelete(false);
-      await write((revision) => api.ivrMenus.remove(existing.id, revision));
-      notify(`IVR menu ${existing.name} deleted.`);
-      navigate({ page: 'ivr-menus' });
-    });
 
   // The server names a key's problem by its index in `choices`, which follows keypad order.
   const usedKeys = MENU_KEYS.filter((key) => keys[key]);
@@ -76,113 +57,90 @@ export function IvrMenuEditPage({ id }: { id: string | null }) {
   };
 
   return (
-    <>
-      <PageHeader
-        title={existing ? `IVR menu ${existing.name}` : 'Add an IVR menu'}
-        subtitle="Callers hear the prompt, then choose with a key."
-        back={{ href: '#/ivr-menus', label: 'IVR menus' }}
-      >
-        {existing && (
-          <button type="button" class="btn btn-danger-outline" onClick={() => setConfirmingDelete(true)}>
-            Delete menu
-          </button>
-        )}
-      </PageHeader>
-      <form onSubmit={save} noValidate class="stack">
-        <ErrorBanner error={submission.error} unshown={errors.unshown()} />
-        <div class="card form">
-          <h2 class="card-title">Prompt</h2>
-          <div class="form-grid">
-            <Field id="menu-name" label="Name" error={errors.of('name')}>
-              {(control) => <input {...control} value={name} onInput={(e) => setName(e.currentTarget.value)} />}
-            </Field>
-            <Field id="menu-prompt" label="Prompt (audio message)" error={errors.of('promptMessageId')} hint="Played when the menu starts and at every repeat.">
-              {(control) => (
-                <select {...control} value={promptMessageId} onChange={(e) => setPromptMessageId(e.currentTarget.value)}>
-                  <option value="">None: speak the text below</option>
-                  {config.audioMessages.map((m) => (
-                    <option key={m.id} value={m.id}>
-                      {m.name}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-          </div>
-          <Field
-            id="menu-spoken-text"
-            label="Spoken text when the prompt has no audio"
-            error={errors.of('spokenText')}
-            hint="Read by the PBX's voice in the global language. Empty: the keys are listed (“Please choose 1, 2 or 9”)."
-          >
-            {(control) => <textarea {...control} rows={2} value={spokenText} onInput={(e) => setSpokenText(e.currentTarget.value)} />}
+    <EditPage
+      title={existing ? `IVR menu ${existing.name}` : 'Add an IVR menu'}
+      subtitle="Callers hear the prompt, then choose with a key."
+      back={MENUS}
+      editing={editing}
+      errors={errors}
+      onSave={save}
+      submitLabel={existing ? 'Save' : 'Add the menu'}
+      deletion={existing && { label: 'Delete menu', title: 'Delete this menu?', message: `${existing.name} will be removed when you apply changes.`, name: existing.name }}
+    >
+      <div class="card form">
+        <h2 class="card-title">Prompt</h2>
+        <div class="form-grid">
+          <Field id="menu-name" label="Name" error={errors.of('name')}>
+            {(control) => <input {...control} value={name} onInput={(e) => setName(e.currentTarget.value)} />}
           </Field>
-          <div class="form-grid">
-            <Field id="menu-timeout" label="Wait for a key (seconds)" error={errors.of('timeoutSeconds')} hint="After the prompt, 1 to 60.">
-              {(control) => <input {...control} class="input-short" inputMode="numeric" value={timeoutSeconds} onInput={(e) => setTimeoutSeconds(e.currentTarget.value)} />}
-            </Field>
-            <Field id="menu-retries" label="Repeats" error={errors.of('retries')} hint="After an invalid key (“invalid choice”) or no key, 0 to 10.">
-              {(control) => <input {...control} class="input-short" inputMode="numeric" value={retries} onInput={(e) => setRetries(e.currentTarget.value)} />}
-            </Field>
-          </div>
+          <Field id="menu-prompt" label="Prompt (audio message)" error={errors.of('promptMessageId')} hint="Played when the menu starts and at every repeat.">
+            {(control) => (
+              <select {...control} value={promptMessageId} onChange={(e) => setPromptMessageId(e.currentTarget.value)}>
+                <option value="">None: speak the text below</option>
+                {config.audioMessages.map((m) => (
+                  <option key={m.id} value={m.id}>
+                    {m.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
         </div>
-        <div class="card card-flush">
-          <h2 class="card-title card-title-padded">Keys</h2>
-          <table class="table" data-testid="menu-keys">
-            <thead>
-              <tr>
-                <th>Key</th>
-                <th>Destination</th>
+        <Field
+          id="menu-spoken-text"
+          label="Spoken text when the prompt has no audio"
+          error={errors.of('spokenText')}
+          hint="Read by the PBX's voice in the global language. Empty: the keys are listed (“Please choose 1, 2 or 9”)."
+        >
+          {(control) => <textarea {...control} rows={2} value={spokenText} onInput={(e) => setSpokenText(e.currentTarget.value)} />}
+        </Field>
+        <div class="form-grid">
+          <Field id="menu-timeout" label="Wait for a key (seconds)" error={errors.of('timeoutSeconds')} hint="After the prompt, 1 to 60.">
+            {(control) => <input {...control} class="input-short" inputMode="numeric" value={timeoutSeconds} onInput={(e) => setTimeoutSeconds(e.currentTarget.value)} />}
+          </Field>
+          <Field id="menu-retries" label="Repeats" error={errors.of('retries')} hint="After an invalid key (“invalid choice”) or no key, 0 to 10.">
+            {(control) => <input {...control} class="input-short" inputMode="numeric" value={retries} onInput={(e) => setRetries(e.currentTarget.value)} />}
+          </Field>
+        </div>
+      </div>
+      <div class="card card-flush">
+        <h2 class="card-title card-title-padded">Keys</h2>
+        <table class="table" data-testid="menu-keys">
+          <thead>
+            <tr>
+              <th>Key</th>
+              <th>Destination</th>
+            </tr>
+          </thead>
+          <tbody>
+            {MENU_KEYS.map((key) => (
+              <tr key={key} data-testid={`menu-key-${key}`}>
+                <td class="key-cell">{key}</td>
+                <td>
+                  <DestinationPicker
+                    id={`menu-key-${key === '*' ? 'star' : key === '#' ? 'pound' : key}`}
+                    label={`Key ${key}`}
+                    value={keys[key] ?? null}
+                    onChange={(destination) => setKeys({ ...keys, [key]: destination ?? undefined })}
+                    config={config}
+                    noneLabel="Not used"
+                    error={keyError(key)}
+                    compact
+                  />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {MENU_KEYS.map((key) => (
-                <tr key={key} data-testid={`menu-key-${key}`}>
-                  <td class="key-cell">{key}</td>
-                  <td>
-                    <DestinationPicker
-                      id={`menu-key-${key === '*' ? 'star' : key === '#' ? 'pound' : key}`}
-                      label={`Key ${key}`}
-                      value={keys[key] ?? null}
-                      onChange={(destination) => setKeys({ ...keys, [key]: destination ?? undefined })}
-                      config={config}
-                      noneLabel="Not used"
-                      error={keyError(key)}
-                      compact
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {errors.of('choices') && !usedKeys.some((key) => keyError(key)) && <p class="field-error card-title-padded">{errors.of('choices')}</p>}
+            ))}
+          </tbody>
+        </table>
+        {errors.of('choices') && !usedKeys.some((key) => keyError(key)) && <p class="field-error card-title-padded">{errors.of('choices')}</p>}
+      </div>
+      <div class="card form">
+        <h2 class="card-title">When no valid key</h2>
+        <p class="card-subtitle">After the last repeat, callers go here.</p>
+        <div class="form-grid">
+          <DestinationPicker id="menu-fallback" label="Fallback destination" value={fallback} onChange={(next) => next && setFallback(next)} config={config} error={errors.of('fallback')} />
         </div>
-        <div class="card form">
-          <h2 class="card-title">When no valid key</h2>
-          <p class="card-subtitle">After the last repeat, callers go here.</p>
-          <div class="form-grid">
-            <DestinationPicker id="menu-fallback" label="Fallback destination" value={fallback} onChange={(next) => next && setFallback(next)} config={config} error={errors.of('fallback')} />
-          </div>
-        </div>
-        <div class="form-actions form-actions-page">
-          <a class="btn btn-secondary" href="#/ivr-menus">
-            Cancel
-          </a>
-          <button type="submit" class="btn btn-primary" disabled={submission.busy}>
-            {existing ? 'Save' : 'Add the menu'}
-          </button>
-        </div>
-      </form>
-      {confirmingDelete && existing && (
-        <ConfirmDialog
-          title="Delete this menu?"
-          message={`${existing.name} will be removed when you apply changes.`}
-          confirmLabel="Delete menu"
-          danger
-          onConfirm={remove}
-          onCancel={() => setConfirmingDelete(false)}
-        />
-      )}
-    </>
+      </div>
+    </EditPage>
   );
 }

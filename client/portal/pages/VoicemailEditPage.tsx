@@ -3,14 +3,14 @@
 import { useState } from 'preact/hooks';
 import { DEFAULT_VOICEMAIL_LIMITS, type Greeting, type VoicemailLimits } from '../../../data/schema.ts';
 import type { VoicemailBoxInput } from '../api.ts';
-import { ConfirmDialog } from '../components/Dialog.tsx';
-import { ErrorBanner } from '../components/ErrorBanner.tsx';
+import { EditPage, NotFoundPage } from '../components/EditPage.tsx';
 import { Checkbox, Field } from '../components/Field.tsx';
-import { PageHeader } from '../components/PageHeader.tsx';
-import { FormErrors, numberOrText, useSubmission } from '../form.ts';
+import { useEntityEditing } from '../entity-editing.ts';
+import { FormErrors, numberOrText } from '../form.ts';
 import { useDraft, usePortal } from '../portal-state.tsx';
-import { navigate } from '../router.ts';
 import { ownerInWords } from '../words.ts';
+
+const VOICEMAILS = { href: '#/voicemails', label: 'Voicemails' };
 
 const LIMIT_FIELDS: { key: keyof VoicemailLimits; label: string; hint: string }[] = [
   { key: 'maxMessageSeconds', label: 'Longest message (seconds)', hint: `Default ${DEFAULT_VOICEMAIL_LIMITS.maxMessageSeconds}.` },
@@ -31,7 +31,7 @@ function limitsAsText(limits: VoicemailLimits): LimitsForm {
 }
 
 export function VoicemailEditPage({ id }: { id: string | null }) {
-  const { api, write, notify } = usePortal();
+  const { api } = usePortal();
   const { config } = useDraft();
   const existing = id === null ? null : config.voicemailBoxes.find((b) => b.id === id);
   const ownedByUser = existing?.owner.type === 'user';
@@ -41,23 +41,18 @@ export function VoicemailEditPage({ id }: { id: string | null }) {
   const [pin, setPin] = useState(existing?.pin ?? '');
   const [limits, setLimits] = useState<LimitsForm>(limitsAsText(existing?.limits ?? DEFAULT_VOICEMAIL_LIMITS));
   const [enabled, setEnabled] = useState(existing?.enabled ?? true);
-  const [confirmingDelete, setConfirmingDelete] = useState(false);
-  const submission = useSubmission();
-  const errors = new FormErrors(submission.error, ['name', 'email', 'greeting', 'pin', 'limits', 'enabled']);
+  const editing = useEntityEditing({ collection: api.voicemailBoxes, id: existing?.id ?? null, noun: 'Voicemail box', list: { page: 'voicemails' } });
+  const errors = new FormErrors(editing.submission.error, ['name', 'email', 'greeting', 'pin', 'limits', 'enabled']);
 
   if (existing === undefined) {
     return (
-      <>
-        <PageHeader title="Voicemail box not found" back={{ href: '#/voicemails', label: 'Voicemails' }} />
-        <div class="card">
-          <p>This voicemail box does not exist in the draft (anymore).</p>
-        </div>
-      </>
+      <NotFoundPage title="Voicemail box not found" back={VOICEMAILS}>
+        This voicemail box does not exist in the draft (anymore).
+      </NotFoundPage>
     );
   }
 
-  const save = (event: Event) => {
-    event.preventDefault();
+  const save = () => {
     const greeting: Greeting = greetingKey === '' ? { type: 'default' } : { type: 'audio', audioMessageId: greetingKey };
     const input: VoicemailBoxInput = {
       name: name.trim(),
@@ -74,120 +69,87 @@ export function VoicemailEditPage({ id }: { id: string | null }) {
         maxMessages: numberOrText(limits.maxMessages) as number,
       },
     };
-    void submission.run(async () => {
-      if (existing) await write((revision) => api.voicemailBoxes.update(existing.id, input, revision));
-      else await write((revision) => api.voicemailBoxes.create(input, revision));
-      notify(`Voicemail box ${input.name} ${existing ? 'saved' : 'added'}.`);
-      navigate({ page: 'voicemails' });
-    });
+    editing.save(input, input.name);
   };
 
-  const remove = () =>
-    void submission.run(async () => {
-      if (!existing) return;
-      setConfirmingDelete(false);
-      await write((revision) => api.voicemailBoxes.remove(existing.id, revision));
-      notify(`Voicemail box ${existing.name} deleted.`);
-      navigate({ page: 'voicemails' });
-    });
-
   return (
-    <>
-      <PageHeader
-        title={existing ? `Voicemail ${existing.name}` : 'Add a voicemail'}
-        subtitle={existing ? ownerInWords(config, existing) : 'A box added by hand, e.g. for a team or a department.'}
-        back={{ href: '#/voicemails', label: 'Voicemails' }}
-      >
-        {existing && !ownedByUser && (
-          <button type="button" class="btn btn-danger-outline" onClick={() => setConfirmingDelete(true)}>
-            Delete box
-          </button>
-        )}
-      </PageHeader>
-      <form onSubmit={save} noValidate class="stack">
-        <ErrorBanner error={submission.error} unshown={errors.unshown()} />
-        <div class="card form">
-          <h2 class="card-title">Box</h2>
-          <div class="form-grid">
-            <Field id="box-name" label="Name" error={errors.of('name')} hint={ownedByUser ? 'From the user.' : undefined}>
-              {(control) => <input {...control} value={name} readOnly={ownedByUser} onInput={(e) => setName(e.currentTarget.value)} />}
-            </Field>
-            <Field
-              id="box-email"
-              label="Notification e-mail"
-              error={errors.of('email')}
-              hint={ownedByUser ? 'From the user.' : 'New messages are sent to this address.'}
-            >
-              {(control) => (
-                <input {...control} type="email" value={email} readOnly={ownedByUser} onInput={(e) => setEmail(e.currentTarget.value)} />
-              )}
-            </Field>
-            <Field id="box-greeting" label="Greeting" error={errors.of('greeting')} hint="Played to callers before the beep.">
-              {(control) => (
-                <select {...control} value={greetingKey} onChange={(e) => setGreetingKey(e.currentTarget.value)}>
-                  <option value="">Default greeting</option>
-                  {config.audioMessages.map((m) => (
-                    <option key={m.id} value={m.id}>
-                      {m.name}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <Field id="box-pin" label="PIN" error={errors.of('pin')} hint={existing ? '4 to 8 digits, to listen to messages by phone.' : '4 to 8 digits; leave empty for a random PIN.'}>
-              {(control) => (
-                <input {...control} class="input-short" inputMode="numeric" autocomplete="off" value={pin} onInput={(e) => setPin(e.currentTarget.value)} />
-              )}
-            </Field>
-          </div>
-          <Checkbox
-            id="box-enabled"
-            label="Enabled"
-            checked={enabled}
-            onChange={setEnabled}
-            disabled={ownedByUser}
-            error={errors.of('enabled')}
-            hint={ownedByUser ? 'Follows the user’s Voicemail Yes/No.' : 'A disabled box takes no new messages; stored ones are kept.'}
-          />
+    <EditPage
+      title={existing ? `Voicemail ${existing.name}` : 'Add a voicemail'}
+      subtitle={existing ? ownerInWords(config, existing) : 'A box added by hand, e.g. for a team or a department.'}
+      back={VOICEMAILS}
+      editing={editing}
+      errors={errors}
+      onSave={save}
+      submitLabel={existing ? 'Save' : 'Add the voicemail'}
+      deletion={
+        existing && !ownedByUser
+          ? { label: 'Delete box', title: 'Delete this voicemail box?', message: `${existing.name} will be removed when you apply changes.`, name: existing.name }
+          : null
+      }
+    >
+      <div class="card form">
+        <h2 class="card-title">Box</h2>
+        <div class="form-grid">
+          <Field id="box-name" label="Name" error={errors.of('name')} hint={ownedByUser ? 'From the user.' : undefined}>
+            {(control) => <input {...control} value={name} readOnly={ownedByUser} onInput={(e) => setName(e.currentTarget.value)} />}
+          </Field>
+          <Field
+            id="box-email"
+            label="Notification e-mail"
+            error={errors.of('email')}
+            hint={ownedByUser ? 'From the user.' : 'New messages are sent to this address.'}
+          >
+            {(control) => (
+              <input {...control} type="email" value={email} readOnly={ownedByUser} onInput={(e) => setEmail(e.currentTarget.value)} />
+            )}
+          </Field>
+          <Field id="box-greeting" label="Greeting" error={errors.of('greeting')} hint="Played to callers before the beep.">
+            {(control) => (
+              <select {...control} value={greetingKey} onChange={(e) => setGreetingKey(e.currentTarget.value)}>
+                <option value="">Default greeting</option>
+                {config.audioMessages.map((m) => (
+                  <option key={m.id} value={m.id}>
+                    {m.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field id="box-pin" label="PIN" error={errors.of('pin')} hint={existing ? '4 to 8 digits, to listen to messages by phone.' : '4 to 8 digits; leave empty for a random PIN.'}>
+            {(control) => (
+              <input {...control} class="input-short" inputMode="numeric" autocomplete="off" value={pin} onInput={(e) => setPin(e.currentTarget.value)} />
+            )}
+          </Field>
         </div>
-        <div class="card form">
-          <h2 class="card-title">Limits</h2>
-          <div class="form-grid">
-            {LIMIT_FIELDS.map(({ key, label, hint }) => (
-              <Field key={key} id={`box-${key}`} label={label} error={errors.of(`limits.${key}`)} hint={hint}>
-                {(control) => (
-                  <input
-                    {...control}
-                    class="input-short"
-                    inputMode="numeric"
-                    value={limits[key]}
-                    onInput={(e) => setLimits({ ...limits, [key]: e.currentTarget.value })}
-                  />
-                )}
-              </Field>
-            ))}
-          </div>
-          {errors.of('limits') && !LIMIT_FIELDS.some(({ key }) => errors.of(`limits.${key}`)) && <p class="field-error">{errors.of('limits')}</p>}
-        </div>
-        <div class="form-actions form-actions-page">
-          <a class="btn btn-secondary" href="#/voicemails">
-            Cancel
-          </a>
-          <button type="submit" class="btn btn-primary" disabled={submission.busy}>
-            {existing ? 'Save' : 'Add the voicemail'}
-          </button>
-        </div>
-      </form>
-      {confirmingDelete && existing && (
-        <ConfirmDialog
-          title="Delete this voicemail box?"
-          message={`${existing.name} will be removed when you apply changes.`}
-          confirmLabel="Delete box"
-          danger
-          onConfirm={remove}
-          onCancel={() => setConfirmingDelete(false)}
+        <Checkbox
+          id="box-enabled"
+          label="Enabled"
+          checked={enabled}
+          onChange={setEnabled}
+          disabled={ownedByUser}
+          error={errors.of('enabled')}
+          hint={ownedByUser ? 'Follows the user’s Voicemail Yes/No.' : 'A disabled box takes no new messages; stored ones are kept.'}
         />
-      )}
-    </>
+      </div>
+      <div class="card form">
+        <h2 class="card-title">Limits</h2>
+        <div class="form-grid">
+          {LIMIT_FIELDS.map(({ key, label, hint }) => (
+            <Field key={key} id={`box-${key}`} label={label} error={errors.of(`limits.${key}`)} hint={hint}>
+              {(control) => (
+                <input
+                  {...control}
+                  class="input-short"
+                  inputMode="numeric"
+                  value={limits[key]}
+                  onInput={(e) => setLimits({ ...limits, [key]: e.currentTarget.value })}
+                />
+              )}
+            </Field>
+          ))}
+        </div>
+        {errors.of('limits') && !LIMIT_FIELDS.some(({ key }) => errors.of(`limits.${key}`)) && <p class="field-error">{errors.of('limits')}</p>}
+      </div>
+    </EditPage>
   );
 }
