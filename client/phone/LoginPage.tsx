@@ -1,7 +1,7 @@
 // Sign-in for phones: extension and password. Wrong passwords, locked phones and an unreachable PBX
 // each get a sentence saying what to do.
-import { useState } from 'preact/hooks';
 import { HttpError } from '../shared/http.ts';
+import { SignInForm } from '../shared/SignInForm.tsx';
 import { phoneApi, type PhoneSession } from './api.ts';
 
 interface LoginPageProps {
@@ -27,72 +27,17 @@ export function loginErrorInWords(error: unknown): string {
 }
 
 export function LoginPage({ notice, onSignedIn }: LoginPageProps) {
-  const [extension, setExtension] = useState('');
-  const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      onSignedIn(await phoneApi.login(extension.trim(), password));
-    } catch (caught) {
-      setError(loginErrorInWords(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
-    <div class="login-screen">
-      <form class="login-card" onSubmit={submit} aria-labelledby="login-title">
-        <div class="brand brand-large">
-          <span class="brand-mark" aria-hidden="true">
-            S
-          </span>
-          <span class="brand-name">Switchboard</span>
-        </div>
-        <h1 id="login-title">Sign in to your softphone</h1>
-        {notice && !error && <div class="banner banner-info">{notice}</div>}
-        {error && (
-          <div class="banner banner-error" role="alert" data-testid="login-error">
-            {error}
-          </div>
-        )}
-        <div class="field">
-          <label class="field-label" for="login-extension">
-            Extension
-          </label>
-          <input
-            id="login-extension"
-            inputMode="numeric"
-            autocomplete="username"
-            placeholder="e.g. 101"
-            value={extension}
-            onInput={(e) => setExtension(e.currentTarget.value)}
-            required
-          />
-        </div>
-        <div class="field">
-          <label class="field-label" for="login-password">
-            Password
-          </label>
-          <input
-            id="login-password"
-            type="password"
-            autocomplete="current-password"
-            value={password}
-            onInput={(e) => setPassword(e.currentTarget.value)}
-            required
-          />
-        </div>
-        <button type="submit" class="btn btn-primary btn-block" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
-        </button>
-        <p class="login-foot muted small">Your extension and password come from your administrator.</p>
-      </form>
-    </div>
+    <SignInForm
+      title="Sign in to your softphone"
+      notice={notice}
+      account={{ id: 'login-extension', label: 'Extension', inputMode: 'numeric', placeholder: 'e.g. 101' }}
+      signIn={async (extension, password) => {
+        onSignedIn(await phoneApi.login(extension.trim(), password));
+        return null;
+      }}
+      errorInWords={loginErrorInWords}
+      foot="Your extension and password come from your administrator."
+    />
   );
 }

@@ -2,6 +2,7 @@
 // number of pending changes with the Apply changes button.
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
+import { Brand } from '../../shared/Brand.tsx';
 import { usePortal } from '../portal-state.tsx';
 import { href, type Route } from '../router.ts';
 import { pendingChangesInWords } from '../words.ts';
@@ -34,12 +35,7 @@ export function Layout({ section, children }: LayoutProps) {
   return (
     <div class="shell">
       <aside class="sidebar">
-        <div class="brand">
-          <span class="brand-mark" aria-hidden="true">
-            S
-          </span>
-          <span class="brand-name">Switchboard</span>
-        </div>
+        <Brand />
         <nav aria-label="Main">
           <ul class="nav">
             {NAVIGATION.map((item) => (
