@@ -2,24 +2,18 @@
 // account. It lists the numbers, dials one (or one typed), and during the call offers the keypad for
 // menus and Hang up. The PBX refuses extensions and too many calls at once; the page says so.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { CallScreen } from '../shared/CallScreen.tsx';
+import { LineCallScreen } from '../shared/CallScreen.tsx';
 import { requestJson } from '../shared/http.ts';
-import { PhoneLine, type LineState } from '../shared/phone-line.ts';
+import { ConnectionStatus, LineNoticeBanner, ReconnectingBanner } from '../shared/LineStatus.tsx';
+import { PhoneLine } from '../shared/phone-line.ts';
 import { PhoneIcon } from '../shared/PhoneIcon.tsx';
-import { exposeForTests } from '../shared/test-hook.ts';
-import { useLineState } from '../shared/use-line.ts';
+import { PhoneTopbar } from '../shared/PhoneTopbar.tsx';
+import { useLineState, useTabLine } from '../shared/use-line.ts';
 
 interface PublicNumber {
   number: string;
   label: string;
 }
-
-const CONNECTION_WORDS: Record<LineState['connection'], string> = {
-  connecting: 'Connecting…',
-  online: 'Online',
-  reconnecting: 'Reconnecting…',
-  refused: 'Unavailable',
-};
 
 export function CallerPage() {
   const line = useMemo(() => new PhoneLine({ namespace: '/caller' }), []);
@@ -27,19 +21,7 @@ export function CallerPage() {
   const [numbers, setNumbers] = useState<PublicNumber[] | null>(null);
   const [numbersError, setNumbersError] = useState<string | null>(null);
   const [typed, setTyped] = useState('');
-
-  useEffect(() => {
-    exposeForTests(line, null);
-    // Closing the tab ends the call: the browser asks first.
-    const confirmLeaving = (event: BeforeUnloadEvent) => {
-      if (line.state.call) event.preventDefault();
-    };
-    window.addEventListener('beforeunload', confirmLeaving);
-    return () => {
-      window.removeEventListener('beforeunload', confirmLeaving);
-      line.close();
-    };
-  }, [line]);
+  useTabLine(line, null);
 
   useEffect(() => {
     if (state.connection !== 'online' || numbers) return;
@@ -55,42 +37,19 @@ export function CallerPage() {
   const online = state.connection === 'online';
   return (
     <div class="phone-app">
-      <header class="topbar phone-topbar">
-        <div class="brand phone-brand">
-          <span class="brand-mark" aria-hidden="true">
-            S
-          </span>
-          <span class="brand-name">Switchboard</span>
-          <span class="brand-product">Call us</span>
-        </div>
-        <div class="topbar-actions">
-          <span class={`connection connection-${state.connection}`} data-testid="connection" role="status">
-            <span class="connection-dot" aria-hidden="true" />
-            {CONNECTION_WORDS[state.connection]}
-          </span>
-        </div>
-      </header>
+      <PhoneTopbar product="Call us">
+        <ConnectionStatus connection={state.connection} refusedWords="Unavailable" />
+      </PhoneTopbar>
       <main class="phone-main">
-        {state.connection === 'reconnecting' && (
-          <div class="banner banner-error phone-banner" role="alert" data-testid="reconnecting">
-            The PBX cannot be reached. Reconnecting…
-          </div>
-        )}
+        <ReconnectingBanner connection={state.connection} />
         <div class="phone-card caller-card">
           {state.call ? (
-            <CallScreen call={state.call} onHangup={() => line.hangup()} onMute={(muted) => line.setMuted(muted)} onDigits={(digits) => line.sendDigits(digits)} />
+            <LineCallScreen line={line} call={state.call} canHold={false} />
           ) : (
             <div class="caller-home">
               <h1 class="caller-title">Call us from your browser</h1>
               <p class="muted caller-lead">No phone needed: your browser uses your microphone and speakers. It will ask to use the microphone.</p>
-              {state.notice && (
-                <div class={`line-notice${state.notice.trouble ? ' line-notice-trouble' : ''}`} role="status">
-                  <span data-testid="line-notice">{state.notice.text}</span>
-                  <button type="button" class="icon-button" aria-label="Dismiss" onClick={() => line.dismissNotice()}>
-                    ×
-                  </button>
-                </div>
-              )}
+              <LineNoticeBanner notice={state.notice} onDismiss={() => line.dismissNotice()} />
               {numbersError && <div class="banner banner-error">{numbersError}</div>}
               {numbers === null && !numbersError && <p class="empty">Loading the numbers…</p>}
               {numbers?.length === 0 && <p class="empty">There is no number to call yet.</p>}

@@ -1,14 +1,15 @@
 // The signed-in softphone: one card that is the dial pad, the history or the settings when idle,
 // the incoming call when one rings, and the call screen during a call.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { CallScreen } from '../shared/CallScreen.tsx';
+import { LineCallScreen } from '../shared/CallScreen.tsx';
 import { HttpError } from '../shared/http.ts';
+import { ConnectionStatus, LineNoticeBanner, ReconnectingBanner } from '../shared/LineStatus.tsx';
 import { saveMicrophoneId, savedMicrophoneId } from '../shared/microphone.ts';
-import { PhoneLine, type LineState } from '../shared/phone-line.ts';
+import { PhoneLine } from '../shared/phone-line.ts';
 import { PhoneIcon, type PhoneIconName } from '../shared/PhoneIcon.tsx';
+import { PhoneTopbar } from '../shared/PhoneTopbar.tsx';
 import { Ringtone } from '../shared/ringtone.ts';
-import { exposeForTests } from '../shared/test-hook.ts';
-import { useLineState } from '../shared/use-line.ts';
+import { useLineState, useTabLine } from '../shared/use-line.ts';
 import { phoneApi, type PhoneSession, type PhoneVoicemail, type UserHistory } from './api.ts';
 import { DialPanel } from './components/DialPanel.tsx';
 import { HistoryPanel } from './components/HistoryPanel.tsx';
@@ -30,13 +31,6 @@ interface SoftphoneProps {
   onSignedOut(why: string | null): void;
 }
 
-const CONNECTION_WORDS: Record<LineState['connection'], string> = {
-  connecting: 'Connecting…',
-  online: 'Online',
-  reconnecting: 'Reconnecting…',
-  refused: 'Offline',
-};
-
 export function Softphone({ session, onSignedOut }: SoftphoneProps) {
   const [microphoneId, setMicrophoneId] = useState(savedMicrophoneId);
   const line = useMemo(() => new PhoneLine({ namespace: '/phone', microphoneId: savedMicrophoneId() }), []);
@@ -49,20 +43,7 @@ export function Softphone({ session, onSignedOut }: SoftphoneProps) {
   const [voicemail, setVoicemail] = useState<PhoneVoicemail | null>(null);
   const [voicemailError, setVoicemailError] = useState<string | null>(null);
   const [openMessage, setOpenMessage] = useState<string | null>(() => voicemailLink(location.hash)?.messageId ?? null);
-
-  useEffect(() => {
-    exposeForTests(line, ringtone);
-    // Closing the tab ends its call: the browser asks first.
-    const confirmLeaving = (event: BeforeUnloadEvent) => {
-      if (line.state.call) event.preventDefault();
-    };
-    window.addEventListener('beforeunload', confirmLeaving);
-    return () => {
-      window.removeEventListener('beforeunload', confirmLeaving);
-      ringtone.stop();
-      line.close();
-    };
-  }, [line, ringtone]);
+  useTabLine(line, ringtone);
 
   // The session ended elsewhere (signed out, expired): the PBX refuses the connection.
   useEffect(() => {
@@ -197,63 +178,41 @@ export function Softphone({ session, onSignedOut }: SoftphoneProps) {
 
   return (
     <div class="phone-app">
-      <header class="topbar phone-topbar">
-        <div class="brand phone-brand">
-          <span class="brand-mark" aria-hidden="true">
-            S
-          </span>
-          <span class="brand-name">Switchboard</span>
-          <span class="brand-product">Softphone</span>
-        </div>
-        <div class="topbar-actions">
-          {newMessages > 0 && (
-            <button
-              type="button"
-              class="message-waiting"
-              data-testid="message-waiting"
-              title="Open your voicemail"
-              onClick={() => {
-                chooseTab('voicemail');
-              }}
-            >
-              <PhoneIcon name="voicemail" size={16} />
-              {newMessages === 1 ? '1 new message' : `${newMessages} new messages`}
-            </button>
-          )}
-          <span class={`connection connection-${state.connection}`} data-testid="connection" role="status">
-            <span class="connection-dot" aria-hidden="true" />
-            {CONNECTION_WORDS[state.connection]}
-          </span>
-          <span class="topbar-divider" aria-hidden="true" />
-          <span class="account" title={`Extension ${session.extension}`}>
-            <span class="avatar" aria-hidden="true">
-              {session.name.slice(0, 1).toUpperCase()}
-            </span>
-            <span>
-              {session.name} <span class="muted">({session.extension})</span>
-            </span>
-          </span>
-          <button type="button" class="icon-button" aria-label="Sign out" title="Sign out" onClick={() => void signOut()}>
-            <PhoneIcon name="logout" />
+      <PhoneTopbar product="Softphone">
+        {newMessages > 0 && (
+          <button
+            type="button"
+            class="message-waiting"
+            data-testid="message-waiting"
+            title="Open your voicemail"
+            onClick={() => {
+              chooseTab('voicemail');
+            }}
+          >
+            <PhoneIcon name="voicemail" size={16} />
+            {newMessages === 1 ? '1 new message' : `${newMessages} new messages`}
           </button>
-        </div>
-      </header>
+        )}
+        <ConnectionStatus connection={state.connection} refusedWords="Offline" />
+        <span class="topbar-divider" aria-hidden="true" />
+        <span class="account" title={`Extension ${session.extension}`}>
+          <span class="avatar" aria-hidden="true">
+            {session.name.slice(0, 1).toUpperCase()}
+          </span>
+          <span>
+            {session.name} <span class="muted">({session.extension})</span>
+          </span>
+        </span>
+        <button type="button" class="icon-button" aria-label="Sign out" title="Sign out" onClick={() => void signOut()}>
+          <PhoneIcon name="logout" />
+        </button>
+      </PhoneTopbar>
 
       <main class="phone-main">
-        {state.connection === 'reconnecting' && (
-          <div class="banner banner-error phone-banner" role="alert" data-testid="reconnecting">
-            The PBX cannot be reached. Reconnecting…
-          </div>
-        )}
+        <ReconnectingBanner connection={state.connection} />
         <div class="phone-card">
           {state.call ? (
-            <CallScreen
-              call={state.call}
-              onHangup={() => line.hangup()}
-              onMute={(muted) => line.setMuted(muted)}
-              onHold={(hold) => void line.setHold(hold)}
-              onDigits={(digits) => line.sendDigits(digits)}
-            />
+            <LineCallScreen line={line} call={state.call} canHold />
           ) : ringingCall ? (
             <IncomingScreen
               call={ringingCall}
@@ -287,14 +246,7 @@ export function Softphone({ session, onSignedOut }: SoftphoneProps) {
                   </button>
                 ))}
               </nav>
-              {state.notice && (
-                <div class={`line-notice${state.notice.trouble ? ' line-notice-trouble' : ''}`} role="status">
-                  <span data-testid="line-notice">{state.notice.text}</span>
-                  <button type="button" class="icon-button" aria-label="Dismiss" onClick={() => line.dismissNotice()}>
-                    ×
-                  </button>
-                </div>
-              )}
+              <LineNoticeBanner notice={state.notice} onDismiss={() => line.dismissNotice()} />
               <div class="phone-panel">
                 {tab === 'keypad' && <DialPanel number={number} onNumber={setNumber} onCall={() => dial(number)} disabled={state.connection !== 'online'} />}
                 {tab === 'history' && <HistoryPanel history={history} error={historyError} canCall={state.connection === 'online'} onCallBack={(to) => { setNumber(to); dial(to); }} />}

@@ -2,7 +2,7 @@
 // (mute, hold, keypad for tones, hang up). The softphone and the caller page both show it.
 import { useState } from 'preact/hooks';
 import { Keypad } from './Keypad.tsx';
-import type { CurrentCall } from './phone-line.ts';
+import type { CurrentCall, PhoneLine } from './phone-line.ts';
 import { PhoneIcon } from './PhoneIcon.tsx';
 import { useNow } from './use-line.ts';
 import { clockInWords, initials, numberInWords } from './words.ts';
@@ -93,5 +93,18 @@ export function CallScreen({ call, onHangup, onMute, onDigits, onHold }: CallScr
         Hang up
       </button>
     </section>
+  );
+}
+
+/** The call screen acting on a phone line; `canHold`: whether this app offers Hold. */
+export function LineCallScreen({ line, call, canHold }: { line: PhoneLine; call: CurrentCall; canHold: boolean }) {
+  return (
+    <CallScreen
+      call={call}
+      onHangup={() => line.hangup()}
+      onMute={(muted) => line.setMuted(muted)}
+      onHold={canHold ? (hold) => void line.setHold(hold) : undefined}
+      onDigits={(digits) => line.sendDigits(digits)}
+    />
   );
 }
