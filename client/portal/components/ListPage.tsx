@@ -1,6 +1,7 @@
 // A page that lists one kind of thing of the draft (users, numbers, menus…): the title row with its Add
 // button, then a table with a row per item and an Actions column, or a sentence when there is none.
 import type { ComponentChildren } from 'preact';
+import { ActionsHeader } from './ActionsHeader.tsx';
 import { PageHeader } from './PageHeader.tsx';
 
 interface ListPageProps<T extends { id: string }> {
@@ -36,9 +37,7 @@ export function ListPage<T extends { id: string }>({ title, subtitle, add, testI
               {columns.map((column) => (
                 <th key={column}>{column}</th>
               ))}
-              <th class="actions-col">
-                <span class="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>

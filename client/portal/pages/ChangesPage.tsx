@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Change } from '../../../data/diff.ts';
 import type { ApiError, VersionSummary } from '../api.ts';
+import { ActionsHeader } from '../components/ActionsHeader.tsx';
 import { ChangeList } from '../components/ChangeList.tsx';
 import { ConfirmDialog } from '../components/Dialog.tsx';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
@@ -70,9 +71,7 @@ export function ChangesPage() {
               <th>Version</th>
               <th>Applied by</th>
               <th>When</th>
-              <th class="actions-col">
-                <span class="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>

@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import type { Destination } from '../../../data/schema.ts';
 import type { IncomingNumberInput, PortalConfig } from '../api.ts';
+import { AudioMessageSelect } from '../components/AudioMessageSelect.tsx';
 import { DestinationPicker, firstDestination } from '../components/DestinationPicker.tsx';
 import { EditPage, NotFoundPage } from '../components/EditPage.tsx';
 import { Checkbox, Field } from '../components/Field.tsx';
@@ -99,16 +100,7 @@ export function IncomingNumberEditPage({ id }: { id: string | null }) {
             error={errors.of('preAnswerMessageId')}
             hint={config.audioMessages.length === 0 ? 'Add audio messages to play one here.' : 'Played to the caller before the call is answered.'}
           >
-            {(control) => (
-              <select {...control} value={preAnswerMessageId} onChange={(e) => setPreAnswerMessageId(e.currentTarget.value)}>
-                <option value="">None</option>
-                {config.audioMessages.map((m) => (
-                  <option key={m.id} value={m.id}>
-                    {m.name}
-                  </option>
-                ))}
-              </select>
-            )}
+            {(control) => <AudioMessageSelect control={control} messages={config.audioMessages} value={preAnswerMessageId} onChange={setPreAnswerMessageId} noneLabel="None" />}
           </Field>
         </div>
       </div>
@@ -130,16 +122,7 @@ export function IncomingNumberEditPage({ id }: { id: string | null }) {
               error={errors.of('whileRinging.repeatedMessageId')}
               hint="Played at the start, then again after every few seconds of music; the music is lowered under the voice."
             >
-              {(control) => (
-                <select {...control} value={repeatedMessageId} onChange={(e) => setRepeatedMessageId(e.currentTarget.value)}>
-                  <option value="">None: music only</option>
-                  {config.audioMessages.map((m) => (
-                    <option key={m.id} value={m.id}>
-                      {m.fileId ? m.name : `${m.name} (no audio yet)`}
-                    </option>
-                  ))}
-                </select>
-              )}
+              {(control) => <AudioMessageSelect control={control} messages={config.audioMessages} value={repeatedMessageId} onChange={setRepeatedMessageId} noneLabel="None: music only" marksSilent />}
             </Field>
           )}
           {waitingMusic && repeatedMessageId !== '' && (

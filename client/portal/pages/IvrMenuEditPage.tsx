@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import { MENU_KEYS, type Destination, type MenuKey } from '../../../data/schema.ts';
 import type { IvrMenuInput } from '../api.ts';
+import { AudioMessageSelect } from '../components/AudioMessageSelect.tsx';
 import { DestinationPicker } from '../components/DestinationPicker.tsx';
 import { EditPage, NotFoundPage } from '../components/EditPage.tsx';
 import { Field } from '../components/Field.tsx';
@@ -74,16 +75,7 @@ export function IvrMenuEditPage({ id }: { id: string | null }) {
             {(control) => <input {...control} value={name} onInput={(e) => setName(e.currentTarget.value)} />}
           </Field>
           <Field id="menu-prompt" label="Prompt (audio message)" error={errors.of('promptMessageId')} hint="Played when the menu starts and at every repeat.">
-            {(control) => (
-              <select {...control} value={promptMessageId} onChange={(e) => setPromptMessageId(e.currentTarget.value)}>
-                <option value="">None: speak the text below</option>
-                {config.audioMessages.map((m) => (
-                  <option key={m.id} value={m.id}>
-                    {m.name}
-                  </option>
-                ))}
-              </select>
-            )}
+            {(control) => <AudioMessageSelect control={control} messages={config.audioMessages} value={promptMessageId} onChange={setPromptMessageId} noneLabel="None: speak the text below" />}
           </Field>
         </div>
         <Field

@@ -3,6 +3,7 @@
 import { useState } from 'preact/hooks';
 import { DEFAULT_VOICEMAIL_LIMITS, type Greeting, type VoicemailLimits } from '../../../data/schema.ts';
 import type { VoicemailBoxInput } from '../api.ts';
+import { AudioMessageSelect } from '../components/AudioMessageSelect.tsx';
 import { EditPage, NotFoundPage } from '../components/EditPage.tsx';
 import { Checkbox, Field } from '../components/Field.tsx';
 import { useEntityEditing } from '../entity-editing.ts';
@@ -104,16 +105,7 @@ export function VoicemailEditPage({ id }: { id: string | null }) {
             )}
           </Field>
           <Field id="box-greeting" label="Greeting" error={errors.of('greeting')} hint="Played to callers before the beep.">
-            {(control) => (
-              <select {...control} value={greetingKey} onChange={(e) => setGreetingKey(e.currentTarget.value)}>
-                <option value="">Default greeting</option>
-                {config.audioMessages.map((m) => (
-                  <option key={m.id} value={m.id}>
-                    {m.name}
-                  </option>
-                ))}
-              </select>
-            )}
+            {(control) => <AudioMessageSelect control={control} messages={config.audioMessages} value={greetingKey} onChange={setGreetingKey} noneLabel="Default greeting" />}
           </Field>
           <Field id="box-pin" label="PIN" error={errors.of('pin')} hint={existing ? '4 to 8 digits, to listen to messages by phone.' : '4 to 8 digits; leave empty for a random PIN.'}>
             {(control) => (

@@ -1,5 +1,6 @@
 // The messages a voicemail box holds, newest first: who called, what they dialled, when, how long,
 // new or heard; each one playable in the page and downloadable (the Ogg Opus recording).
+import { ActionsHeader } from '../components/ActionsHeader.tsx';
 import { ErrorBanner } from '../components/ErrorBanner.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { useDraft, usePortal } from '../portal-state.tsx';
@@ -35,9 +36,7 @@ export function VoicemailMessagesPage({ boxId }: { boxId: string }) {
               <th>Length</th>
               <th>Status</th>
               <th>Listen</th>
-              <th class="actions-col">
-                <span class="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>
