@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigStore } from '../data/config-store.ts';
+import { SERVER_NODE_FLAGS } from '../server/node-flags.ts';
 import { createDefaultConfig } from '../data/default-config.ts';
 import { PbxConfig, User } from '../data/schema.ts';
 import { validateConfig } from '../data/validate.ts';
@@ -94,7 +95,7 @@ export async function startEmbeddedPbx(options: EmbeddedOptions = {}): Promise<F
   const logFile = createWriteStream(logPath);
   const inherited = { ...process.env };
   delete inherited.SMTP_URL;
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', 'server/main.ts'], {
     cwd: root,
     env: {
       ...inherited,
