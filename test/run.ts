@@ -1,5 +1,7 @@
-// `npm test`: builds the browser apps once, runs every test file (test/**/*.test.ts) in its own
-// process, and ends with the line "N passed, N failed" counting test cases across all files.
+// `npm test`: runs every test file (test/**/*.test.ts) in its own process, two at a time; then
+// builds the browser apps once and runs the files that need the machine alone (browser tests, the
+// load test) one after the other; ends with the line "N passed, N failed" counting test cases
+// across all files.
 import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -9,6 +11,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const FILE_TIME_LIMIT_MS = 15 * 60_000;
 /** Browser tests start servers and Chromium: run them one at a time, the rest two at a time. */
 const PARALLEL_UNIT_FILES = 2;
+/** Tests that need the machine to themselves: the browser tests, and the load test (its figures are the machine's). */
+const runsAlone = (file: string) => file.includes(join('test', 'browser')) || file.includes('webrtc') || file.endsWith('load.test.ts');
 
 interface FileResult {
   file: string;
@@ -60,8 +64,8 @@ async function runTestFile(file: string, echo: boolean): Promise<FileResult> {
 async function main(): Promise<void> {
   const filter = process.argv[2];
   const files = (await findTestFiles(join(root, 'test'))).filter((f) => !filter || f.includes(filter));
-  const browserFiles = files.filter((f) => f.includes(`${join('test', 'browser')}`) || f.includes('webrtc'));
-  const unitFiles = files.filter((f) => !browserFiles.includes(f));
+  const aloneFiles = files.filter(runsAlone);
+  const unitFiles = files.filter((f) => !runsAlone(f));
   const results: FileResult[] = [];
 
   const queue = [...unitFiles];
@@ -75,12 +79,12 @@ async function main(): Promise<void> {
     }),
   );
 
-  if (browserFiles.length > 0) {
+  if (aloneFiles.length > 0) {
     process.stdout.write('\n=== building the browser apps (vite build)\n');
     const build = await run(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], true);
     if (build.code !== 0) results.push({ file: 'vite build', passed: 0, failed: 1, output: build.output });
     else {
-      for (const file of browserFiles) {
+      for (const file of aloneFiles) {
         process.stdout.write(`\n=== ${relative(root, file)}\n`);
         results.push(await runTestFile(file, true));
       }

@@ -17,8 +17,14 @@ export class PhoneProcess {
   readonly #exited: Promise<void>;
   #nextId = 1;
 
-  constructor() {
-    this.#child = fork(fileURLToPath(new URL('./phones.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  /** `nice`: run the process (every thread of it) at this nice value, through nice(1). */
+  constructor(options: { nice?: number } = {}) {
+    const entry = fileURLToPath(new URL('./phones.ts', import.meta.url));
+    const stdio: ['ignore', 'inherit', 'inherit', 'ipc'] = ['ignore', 'inherit', 'inherit', 'ipc'];
+    this.#child =
+      options.nice === undefined
+        ? fork(entry, [], { execArgv: ['--import', 'tsx'], stdio })
+        : fork(entry, [], { execPath: 'nice', execArgv: ['-n', String(options.nice), process.execPath, '--import', 'tsx'], stdio });
     this.#exited = new Promise((resolve) => this.#child.once('exit', () => resolve()));
     this.#child.on('message', (reply: { id: number }) => {
       this.#pending.get(reply.id)?.(reply);
@@ -48,9 +54,12 @@ export class PhoneProcess {
 export class PhoneFleet {
   readonly processes: PhoneProcess[];
 
-  /** `cpus`: pin every phone process to these CPUs (taskset). */
-  constructor(count: number, options: { cpus?: string } = {}) {
-    this.processes = Array.from({ length: count }, () => new PhoneProcess());
+  /**
+   * `cpus`: pin every phone process to these CPUs (taskset). `nice`: run them at this nice value,
+   * so that on a shared machine the server under test is served first, as if the phones were elsewhere.
+   */
+  constructor(count: number, options: { cpus?: string; nice?: number } = {}) {
+    this.processes = Array.from({ length: count }, () => new PhoneProcess({ nice: options.nice }));
     if (options.cpus) for (const phones of this.processes) pin(phones.pid, options.cpus);
   }
 

@@ -58,6 +58,8 @@ export interface PhoneCounters {
   systemCpuPercent: number;
   /** Sequence numbers missing, by slot, for the slots that miss any. */
   lostBySlot: Record<number, number>;
+  /** Packets each slot's caller received (the other phone, ringback, prompts or the music on hold). */
+  callerHeardBySlot: Record<number, number>;
 }
 
 /** A message left by a slot's caller (no callee), as the caller timed it. */
@@ -150,8 +152,10 @@ function read(): PhoneCounters {
   let sent = 0;
   let callsUp = 0;
   const lostBySlot: Record<number, number> = {};
+  const callerHeardBySlot: Record<number, number> = {};
   for (const { caller, callee, slot } of calls.values()) {
     if (caller.mediaConnected && (!callee || callee.mediaConnected)) callsUp++;
+    callerHeardBySlot[slot.slot] = caller.counters().packets;
     for (const phone of callee ? [caller, callee] : [caller]) {
       const counters = phone.counters();
       received += counters.packets;
@@ -173,6 +177,7 @@ function read(): PhoneCounters {
     cpuPercent: elapsedMs > 0 ? ((usage.user + usage.system) / 1000 / elapsedMs) * 100 : 0,
     systemCpuPercent: elapsedMs > 0 ? (usage.system / 1000 / elapsedMs) * 100 : 0,
     lostBySlot,
+    callerHeardBySlot,
   };
 }
 

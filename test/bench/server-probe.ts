@@ -18,6 +18,10 @@ import { injectIntoEvalWorkers } from '../support/inject-into-workers.ts';
 export interface ThreadReport {
   thread: string;
   eventLoop: { maxMs: number; p99Ms: number; meanMs: number };
+  /** The 10 longest stalls over 25 ms: when each ended (wall clock, ms), how long, how much of it was garbage collection. */
+  longStalls: { endedAt: number; ms: number; gcMs: number }[];
+  /** The longest garbage collection on this thread. */
+  gcMaxMs: number;
   relay: { timed: number; p50Ms: number; p99Ms: number; maxMs: number };
 }
 
@@ -29,11 +33,42 @@ const CHANNEL = 'switchboard-bench-probe';
  */
 function probeThisThread(channelName: string, threadName: string, req: NodeJS.Require): { report(): ThreadReport; watchLoop(on: boolean): void } {
   const dgram = req('node:dgram');
-  const { createHistogram, monitorEventLoopDelay } = req('node:perf_hooks');
+  const { createHistogram, monitorEventLoopDelay, PerformanceObserver } = req('node:perf_hooks');
   const { BroadcastChannel: Channel } = req('node:worker_threads');
   const SAMPLE_EVERY = 8;
   const loopDelay = monitorEventLoopDelay({ resolution: 1 });
   loopDelay.enable();
+  // When the long stalls happen, and how much of each was garbage collection on this thread, to
+  // set beside the server's log and the machine's load.
+  const LONG_STALL_MS = 25;
+  const TICK_MS = 10;
+  const KEPT = 1000;
+  let stallSpans: { start: number; end: number }[] = [];
+  let gcs: { start: number; ms: number }[] = [];
+  let gcMaxMs = 0;
+  let lastTick = performance.now();
+  let watching = true;
+  setInterval(() => {
+    const now = performance.now();
+    if (watching && now - lastTick - TICK_MS > LONG_STALL_MS && stallSpans.length < KEPT) stallSpans.push({ start: lastTick, end: now });
+    lastTick = now;
+  }, TICK_MS).unref();
+  new PerformanceObserver((list: { getEntries(): { startTime: number; duration: number }[] }) => {
+    for (const entry of list.getEntries()) {
+      gcMaxMs = Math.max(gcMaxMs, entry.duration);
+      if (gcs.length < 50 * KEPT) gcs.push({ start: entry.startTime, ms: entry.duration });
+    }
+  }).observe({ entryTypes: ['gc'] });
+  /** The 10 longest stalls, each with the collections that started within it. */
+  const longStalls = () =>
+    stallSpans
+      .map(({ start, end }) => ({
+        endedAt: Math.round(performance.timeOrigin + end),
+        ms: Math.round(end - start - TICK_MS),
+        gcMs: Math.round(gcs.filter((gc) => gc.start >= start && gc.start < end).reduce((sum, gc) => sum + gc.ms, 0)),
+      }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 10);
   const relayNs = createHistogram();
   let timed = 0;
   let datagrams = 0;
@@ -71,6 +106,8 @@ function probeThisThread(channelName: string, threadName: string, req: NodeJS.Re
     const figures = {
       thread: threadName,
       eventLoop: { maxMs: ms(loopDelay.max), p99Ms: ms(loopDelay.percentile(99)), meanMs: ms(loopDelay.mean) },
+      longStalls: longStalls(),
+      gcMaxMs: Math.round(gcMaxMs * 10) / 10,
       relay: {
         timed,
         p50Ms: timed ? ms(relayNs.percentile(50)) : 0,
@@ -81,6 +118,9 @@ function probeThisThread(channelName: string, threadName: string, req: NodeJS.Re
     loopDelay.reset();
     relayNs.reset();
     timed = 0;
+    stallSpans = [];
+    gcs = [];
+    gcMaxMs = 0;
     return figures;
   };
   if (threadName !== 'main') {
@@ -88,11 +128,16 @@ function probeThisThread(channelName: string, threadName: string, req: NodeJS.Re
     channel.unref();
     channel.onmessage = (event: { data: unknown }) => {
       if (event.data === 'report') channel.postMessage(report());
-      else if (event.data === 'loop-on') loopDelay.enable();
-      else if (event.data === 'loop-off') loopDelay.disable();
+      else if (event.data === 'loop-on') watchLoop(true);
+      else if (event.data === 'loop-off') watchLoop(false);
     };
   }
-  return { report, watchLoop: (on: boolean) => (on ? loopDelay.enable() : loopDelay.disable()) };
+  function watchLoop(on: boolean): void {
+    watching = on;
+    if (on) loopDelay.enable();
+    else loopDelay.disable();
+  }
+  return { report, watchLoop };
 }
 
 const main = probeThisThread(CHANNEL, 'main', createRequire(import.meta.url));

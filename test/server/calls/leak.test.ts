@@ -6,6 +6,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ApiClient } from '../../support/api-client.ts';
+import { COLLECT_GARBAGE_SIGNAL } from '../../support/collect-garbage-on-signal.ts';
 import { HeadlessPhone, toneFrames } from '../../support/headless-phone.ts';
 import { addUsers, adminSession, applyDraft } from '../../support/pbx-users.ts';
 import { startServer, type RunningServer } from '../../support/server.ts';
@@ -56,9 +57,9 @@ async function settled(udpBaseline: number, timerBaseline: number): Promise<Stat
     await sleep(100);
     current = await status();
   }
-  // The server runs with --expose-gc and collect-garbage-on-signal.ts: SIGUSR2 is a full collection
-  // on every thread; the media worker reports its heap every 0.5 s.
-  server.process.kill('SIGUSR2');
+  // The server runs with --expose-gc and collect-garbage-on-signal.ts: its signal is a full
+  // collection on every thread; the media worker reports its heap every 0.5 s.
+  server.process.kill(COLLECT_GARBAGE_SIGNAL);
   await sleep(1200);
   return { ...(await status()), activeCalls: current.activeCalls };
 }
