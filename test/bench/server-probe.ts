@@ -1,8 +1,10 @@
-// Loaded into the server by the bench (node --import tsx --import ./test/bench/server-probe.ts
+// Loaded into the server by the bench and the load test (node --import tsx --import ./test/bench/server-probe.ts
 // server/main.ts), so that any checkout can be measured the same way without code in the product.
 // It watches from the outside, on the main thread and on every worker thread (the media worker,
 // where the legs live when the server has one):
 // - the event loop's delay (monitorEventLoopDelay, 1 ms resolution): how long each loop stalls;
+// - the longest stalls, when each happened and how much of it was garbage collection on that thread
+//   (a 10 ms timer's lateness, and the `gc` performance entries), and the longest collection;
 // - each relayed RTP packet's time inside the server: from the UDP socket's `message` event to the
 //   `send` it causes. The server relays synchronously from socket to socket (werift's path and the
 //   RtpChannel path alike), so an RTP send made while an RTP datagram is being dispatched is its

@@ -132,7 +132,7 @@ test(`${RELAYED_CALLS + VOICEMAIL_CALLS} calls for ${HOLD_SECONDS} s (${HELD_CAL
     const voicemail: CallSlot[] = Array.from({ length: VOICEMAIL_CALLS }, (_, i) => ({ slot: RELAYED_CALLS + i, number: BOX_NUMBER }));
     // Every fourth relayed call is held; the voicemail calls are spread among the others as they are placed.
     const held = new Set(relayed.filter((s) => s.slot % 4 === 1).slice(0, HELD_CALLS).map((s) => s.slot));
-    const order = [...relayed.map((s) => s.slot)];
+    const order = relayed.map((s) => s.slot);
     for (const [i, slot] of voicemail.entries()) order.splice(Math.round(((i + 0.5) * order.length) / VOICEMAIL_CALLS) + i, 0, slot.slot);
     await phones.connect(server.url, [...relayed, ...voicemail]);
 
@@ -149,7 +149,7 @@ test(`${RELAYED_CALLS + VOICEMAIL_CALLS} calls for ${HOLD_SECONDS} s (${HELD_CAL
     for (const slot of warmUp) await phones.hangup(slot);
     const baseline = await settled(server, admin);
 
-    // The calls, 10 a second, then held for 2 minutes.
+    // The calls, CALLS_PER_SECOND a second, then held for HOLD_SECONDS.
     await readProbe(server);
     const dialStartedWall = Date.now();
     const started = performance.now();
