@@ -157,6 +157,10 @@ test('kill -9 while callers leave messages, round after round: every message spo
         return new Caller(person.name, person.extension, person.password, box, i === 0 ? 3000 : dice.integer(0, 5000), speakMs, 300 + 50 * i + 10 * round);
       });
       const focus = roundCallers[0]!;
+      // No 250 while a kill may come: a kill between the SMTP server's 250 and the outbox's "sent"
+      // would send that notice again, the one window no mail protocol closes (docs/SECURITY.md;
+      // seen once in CI). Notices in flight at the kill are abandoned and sent after the restart.
+      smtp.holdEverything(true);
       let killed = false;
       const calls = roundCallers.map((caller) => caller.leaveMessage(server, admin, () => killed));
       const reached = await Promise.race([
@@ -200,6 +204,7 @@ test('kill -9 while callers leave messages, round after round: every message spo
       const where = roundCallers.map((c) => `${c.name} ${c.hungUpAt !== undefined ? `hung up after ${c.spokenMs(killAt, 'least')} ms` : c.beepEndAt !== undefined ? `spoke ${c.spokenMs(killAt, 'least')} ms` : 'in the greeting'}`);
       console.log(`  round ${round + 1}: killed ${moment} of ${focus.name}; ${where.join(', ')}`);
       server = await startServer({ dataDir: server.dataDir, env });
+      smtp.holdEverything(false);
       admin = new ApiClient(server.url);
       assert.is((await admin.loginAdmin(server.adminPassword)).status, 200);
     }

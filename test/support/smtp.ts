@@ -18,6 +18,12 @@ export interface TestSmtpServer {
   newestHoldMs(): number | undefined;
   /** Messages received whole whose sender left before the 250: not accepted, not delivered. */
   abandoned(): number;
+  /**
+   * On: every message received whole is held, unanswered, until this is turned off; then each is
+   * accepted, or abandoned if its sender has left meanwhile. A test that kills the PBX while it is
+   * on never kills it between a 250 and the PBX writing the notice down (docs/SECURITY.md).
+   */
+  holdEverything(on: boolean): void;
   close(): Promise<void>;
 }
 
@@ -35,6 +41,8 @@ export async function startSmtpServer(port = 0, options: SmtpServerOptions = {})
   let connections = 0;
   let holding = 0;
   let newestHoldStartedAt = 0;
+  let holdingEverything = false;
+  const heldUntilRelease: (() => void)[] = [];
   let abandoned = 0;
   const closedSessions = new Set<string>();
   const server = new SMTPServer({
@@ -57,7 +65,7 @@ export async function startSmtpServer(port = 0, options: SmtpServerOptions = {})
       stream.on('end', () => {
         holding++;
         newestHoldStartedAt = performance.now();
-        setTimeout(() => {
+        const answer = () => {
           holding--;
           if (closedSessions.has(session.id)) {
             abandoned++;
@@ -71,7 +79,8 @@ export async function startSmtpServer(port = 0, options: SmtpServerOptions = {})
             },
             (error: Error) => callback(error),
           );
-        }, options.acceptDelayMs ?? 0);
+        };
+        setTimeout(() => (holdingEverything ? heldUntilRelease.push(answer) : answer()), options.acceptDelayMs ?? 0);
       });
     },
   });
@@ -94,6 +103,10 @@ export async function startSmtpServer(port = 0, options: SmtpServerOptions = {})
     },
     holding: () => holding,
     newestHoldMs: () => (holding > 0 ? performance.now() - newestHoldStartedAt : undefined),
+    holdEverything(on) {
+      holdingEverything = on;
+      if (!on) for (const answer of heldUntilRelease.splice(0)) answer();
+    },
     abandoned: () => abandoned,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
