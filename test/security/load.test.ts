@@ -21,9 +21,8 @@ import { addCallSlots, PhoneFleet } from '../bench/phone-fleet.ts';
 import type { CallSlot, MessageLeft, PhoneCounters } from '../bench/phones.ts';
 import { processCpuSeconds } from '../bench/process-stats.ts';
 import type { ApiClient } from '../support/api-client.ts';
-import { COLLECT_GARBAGE_SIGNAL } from '../support/collect-garbage-on-signal.ts';
+import { readStatus, settledStatus, timers, udpSockets, type PbxStatus } from '../support/pbx-status.ts';
 import { adminSession, applyDraft } from '../support/pbx-users.ts';
-import type { RunningServer } from '../support/server.ts';
 
 const RELAYED_CALLS = 80;
 /** Of the relayed calls, those the user puts on hold at once: the caller hears the music on hold. */
@@ -47,42 +46,8 @@ setTimeout(() => {
   process.exit(1);
 }, 9 * 60_000).unref();
 
-interface Status {
-  activeCalls: number;
-  openLegs: number;
-  playerListeners: number;
-  process: { heapUsedBytes: number; rssBytes: number; activeResources: Record<string, number> };
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
-const udpSockets = (s: Status) => s.process.activeResources.UDPWrap ?? s.process.activeResources.UDPWRAP ?? 0;
-const timers = (s: Status) => s.process.activeResources.Timeout ?? 0;
-
-async function status(admin: ApiClient): Promise<Status> {
-  const response = await admin.get<Status>('/api/status');
-  assert.is(response.status, 200, 'GET /api/status');
-  return response.body;
-}
-
-/**
- * Waits until every call, leg and listener is gone and the sockets and timers are back to the
- * baseline (or 30 s), then reads the live heap after a full collection on every thread.
- */
-async function settled(server: RunningServer, admin: ApiClient, baseline?: Status): Promise<Status> {
-  const deadline = performance.now() + 30_000;
-  const busy = (s: Status) =>
-    s.activeCalls > 0 || s.openLegs > 0 || s.playerListeners > 0 || (baseline !== undefined && (udpSockets(s) > udpSockets(baseline) || timers(s) > timers(baseline)));
-  let current = await status(admin);
-  while (busy(current) && performance.now() < deadline) {
-    await sleep(200);
-    current = await status(admin);
-  }
-  server.process.kill(COLLECT_GARBAGE_SIGNAL);
-  // The media worker reports its heap every 0.5 s.
-  await sleep(1500);
-  return status(admin);
-}
 
 /** A box that takes messages longer than the test, and a number that goes straight to it. */
 async function addVoicemailNumber(admin: ApiClient): Promise<void> {
@@ -144,10 +109,10 @@ test(`${RELAYED_CALLS + VOICEMAIL_CALLS} calls for ${HOLD_SECONDS} s (${HELD_CAL
       assert.ok(dialled.ok, `warm-up call ${slot}: ${dialled.error}`);
       if (held.has(slot)) await phones.hold(slot);
     }
-    // Past the greeting and the beep: the message is recorded, which starts the MP3 worker.
-    await sleep(8000);
+    // Past the greeting (~7.5 s) and the beep, and a few seconds of message: that starts the MP3 worker.
+    await sleep(14_000);
     for (const slot of warmUp) await phones.hangup(slot);
-    const baseline = await settled(server, admin);
+    const baseline = await settledStatus(server, admin, undefined, 30_000);
 
     // The calls, CALLS_PER_SECOND a second, then held for HOLD_SECONDS.
     await readProbe(server);
@@ -175,10 +140,10 @@ test(`${RELAYED_CALLS + VOICEMAIL_CALLS} calls for ${HOLD_SECONDS} s (${HELD_CAL
     const cpuBefore = await processCpuSeconds(pid);
     const windowStarted = performance.now();
     const windowStartedWall = Date.now();
-    const during: Status[] = [];
+    const during: PbxStatus[] = [];
     for (let s = 0; s < HOLD_SECONDS; s += 20) {
       await sleep(Math.max(0, windowStarted + (s + 20) * 1000 - performance.now()));
-      during.push(await status(admin));
+      during.push(await readStatus(admin));
     }
     const windowSeconds = (performance.now() - windowStarted) / 1000;
     const cpuAfter = await processCpuSeconds(pid);
@@ -196,7 +161,7 @@ test(`${RELAYED_CALLS + VOICEMAIL_CALLS} calls for ${HOLD_SECONDS} s (${HELD_CAL
     const noticeFiles = messages.map((m) => join(outbox, `voicemail-${String(m.messageId)}.json`));
     while (!noticeFiles.every((file) => existsSync(file)) && performance.now() - hungUpAt < 60_000) await sleep(100);
     const noticesMs = performance.now() - hungUpAt;
-    const after = await settled(server, admin, baseline);
+    const after = await settledStatus(server, admin, { udpSockets: udpSockets(baseline), timers: timers(baseline) }, 30_000);
 
     // The figures, for README (Performance → Load).
     const callsUp = sum(counters, (c) => c.callsUp);

@@ -6,8 +6,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ApiClient } from '../../support/api-client.ts';
-import { COLLECT_GARBAGE_SIGNAL } from '../../support/collect-garbage-on-signal.ts';
 import { HeadlessPhone, toneFrames } from '../../support/headless-phone.ts';
+import { readStatus, settledStatus, timers, udpSockets, type PbxStatus } from '../../support/pbx-status.ts';
 import { addUsers, adminSession, applyDraft } from '../../support/pbx-users.ts';
 import { startServer, type RunningServer } from '../../support/server.ts';
 
@@ -21,13 +21,6 @@ const CALLS = 200;
 const HEAP_TOLERANCE_BYTES = 3 * 1024 * 1024;
 const NOT_IN_SERVICE = '9999';
 
-interface Status {
-  activeCalls: number;
-  openLegs: number;
-  playerListeners: number;
-  process: { heapUsedBytes: number; rssBytes: number; activeResources: Record<string, number> };
-}
-
 const test = suite('calls: nothing leaks over 200 calls');
 let server: RunningServer;
 let admin: ApiClient;
@@ -35,34 +28,9 @@ let alice: HeadlessPhone;
 let bob: HeadlessPhone;
 const extensions = new Map<HeadlessPhone, string>();
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function status(): Promise<Status> {
-  const response = await admin.get<Status>('/api/status');
-  assert.is(response.status, 200);
-  return response.body;
-}
-
-const udpSockets = (s: Status) => s.process.activeResources.UDPWrap ?? s.process.activeResources.UDPWRAP ?? 0;
-const timers = (s: Status) => s.process.activeResources.Timeout ?? 0;
-
-/** Waits until every call, leg and listener is gone and the sockets are back to `udpBaseline`, then reads the heap after a full collection. */
-async function settled(udpBaseline: number, timerBaseline: number): Promise<Status> {
-  const deadline = performance.now() + 10_000;
-  let current = await status();
-  while (
-    (current.activeCalls > 0 || current.openLegs > 0 || current.playerListeners > 0 || udpSockets(current) > udpBaseline || timers(current) > timerBaseline) &&
-    performance.now() < deadline
-  ) {
-    await sleep(100);
-    current = await status();
-  }
-  // The server runs with --expose-gc and collect-garbage-on-signal.ts: its signal is a full
-  // collection on every thread; the media worker reports its heap every 0.5 s.
-  server.process.kill(COLLECT_GARBAGE_SIGNAL);
-  await sleep(1200);
-  return { ...(await status()), activeCalls: current.activeCalls };
-}
+/** The status once the calls are over: sockets and timers back to these counts, then the live heap. */
+const settled = (udpBaseline: number, timerBaseline: number) => settledStatus(server, admin, { udpSockets: udpBaseline, timers: timerBaseline });
 
 async function answeredCall(caller: HeadlessPhone, callee: HeadlessPhone, hangsUp: 'caller' | 'callee'): Promise<void> {
   caller.resetCounters();
@@ -136,13 +104,13 @@ test.after(async () => {
 
 test(`${CALLS} calls leave no call, leg, listener, socket or timer behind, and a flat heap`, async () => {
   // Before any call the server opened no media socket; its timers are the signaling heartbeats.
-  const before = await status();
+  const before = await readStatus(admin);
   assert.is(udpSockets(before), 0);
   // Warm up (first prompt, first DTLS handshake, JIT) before the baseline.
   for (let i = 0; i < 4; i++) await call(i);
   const baseline = await settled(udpSockets(before), timers(before) + 2);
   const started = performance.now();
-  let afterFifty: Status | undefined;
+  let afterFifty: PbxStatus | undefined;
   for (let i = 0; i < CALLS; i++) {
     await call(i);
     if (i === 49) afterFifty = await settled(udpSockets(baseline), timers(baseline));
