@@ -15,7 +15,8 @@ export interface AudioSnapshot {
   atMs: number;
 }
 
-const FFT_SIZE = 8192;
+/** The analyser's window, in samples at 48 kHz (171 ms): each snapshot measures the last this many. */
+export const FFT_SIZE = 8192;
 
 export class AudioMeter {
   readonly #context: AudioContext;

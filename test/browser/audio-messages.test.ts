@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { FFT_SIZE } from '../../client/shared/audio-meter.ts';
 import { activeRmsLevel, toDbfs } from '../../media/dsp/loudness.ts';
 import { readOggOpus } from '../../media/rtp/ogg-opus-reader.ts';
 import { ApiClient } from '../support/api-client.ts';
@@ -289,19 +290,20 @@ function matchHeard(heardDb: number[], pcm: Float32Array): { correlation: number
   return best;
 }
 
-const DISTINCT = 'One. Two. Three. Four. Five. Six.';
+interface PreAnswerHearing {
+  /** The heard contour against the message's, before the ringback. */
+  correlation: number;
+  /** When the ringback was heard, and when the message's last word was (both from the first sound heard). */
+  ringbackMs: number;
+  lastWordHeardMs: number;
+  /** From the dial to Alice's phone ringing. */
+  rangAfterMs: number;
+}
 
-test("an incoming number's message is heard whole by the caller before the callee's phone rings", async ({ admin, phones, callers, server }) => {
-  const message = await makeMessage(admin, 'Welcome', DISTINCT, 'gmw/en');
-  const numbers = (await admin.get('/api/draft/incoming-numbers')).body as { id: string; number: string }[];
-  const main = numbers.find((n) => n.number === MAIN_NUMBER)!;
-  assert.is((await admin.put(`/api/draft/incoming-numbers/${main.id}`, { ...main, preAnswerMessageId: message.id })).status, 200);
-  assert.is((await admin.post('/api/draft/apply')).status, 200);
-
-  const alice = await SoftphonePage.open(phones, server.url);
-  await alice.signInOnline('101', 'alice-secret');
-  const caller = await CallerPage.open(callers, server.url);
-  const messageSeconds = message.pcm.length / RATE;
+/** One call from the caller page to the main line, which plays the message before it rings Alice; she answers, the caller hangs up. */
+async function hearPreAnswerMessage(callers: BrowserContext, url: string, alice: SoftphonePage, pcm: Float32Array): Promise<PreAnswerHearing> {
+  const caller = await CallerPage.open(callers, url);
+  const messageSeconds = pcm.length / RATE;
   await caller.callListed('Main line');
   const dialled = Date.now();
   await caller.waitForAudio();
@@ -318,20 +320,53 @@ test("an incoming number's message is heard whole by the caller before the calle
     assert.ok(after.some(isRingback), 'ringback after the message');
     ringbackAt = heard.length;
   }
-  const match = matchHeard(onGrid(heard.slice(0, ringbackAt)), message.pcm);
-  assert.ok(match.correlation > 0.7, `the caller heard the message: contour correlation ${match.correlation.toFixed(2)}`);
+  const match = matchHeard(onGrid(heard.slice(0, ringbackAt)), pcm);
   const ringbackMs = (heard[ringbackAt]?.atMs ?? heard.at(-1)!.atMs + 100) - heard[0]!.atMs;
   // The ringback is seen as soon as its 440 Hz is the loudest in the meter's window, which can be
-  // before that window is clear of the last word; the message's end is placed with the alignment's
-  // precision, one grid step.
-  const lastWordHeardMs = (match.startIndex - 1) * 100 + lastSoundEndMs(message.pcm);
-  assert.ok(ringbackMs >= lastWordHeardMs - 100, `ringback (at ${ringbackMs.toFixed(0)} ms) only after the message's last word (ends at ${lastWordHeardMs} ms)`);
-  assert.ok(rangAfterMs >= messageSeconds * 1000 - 500, `Alice's phone rang ${rangAfterMs} ms after the dial, the message lasts ${(messageSeconds * 1000).toFixed(0)} ms`);
+  // up to a window (171 ms) before that window is clear of the last word; the message's end is
+  // placed with the alignment's precision, one grid step.
+  const lastWordHeardMs = (match.startIndex - 1) * 100 + lastSoundEndMs(pcm);
   await alice.answer();
   await caller.waitForStatus('Connected');
   await caller.hangUp();
-  await alice.page.close();
   await caller.page.close();
+  return { correlation: match.correlation, ringbackMs, lastWordHeardMs, rangAfterMs };
+}
+
+/** The checks a hearing misses, in words: it must match the message, and the ringback and the ring must come after it. */
+function preAnswerMisses(heard: PreAnswerHearing, messageSeconds: number): string[] {
+  const missed: string[] = [];
+  if (!(heard.correlation > 0.7)) missed.push(`contour correlation ${heard.correlation.toFixed(2)}`);
+  if (!(heard.ringbackMs >= heard.lastWordHeardMs - METER_WINDOW_MS)) missed.push(`ringback at ${heard.ringbackMs.toFixed(0)} ms, last word ends at ${heard.lastWordHeardMs} ms`);
+  if (!(heard.rangAfterMs >= messageSeconds * 1000 - 500)) missed.push(`rang ${heard.rangAfterMs} ms after the dial`);
+  return missed;
+}
+
+const DISTINCT = 'One. Two. Three. Four. Five. Six.';
+/** The caller page's level meter measures the last 171 ms at each snapshot. */
+const METER_WINDOW_MS = (FFT_SIZE / 48_000) * 1000;
+
+test("an incoming number's message is heard whole by the caller before the callee's phone rings", async ({ admin, phones, callers, server }) => {
+  const message = await makeMessage(admin, 'Welcome', DISTINCT, 'gmw/en');
+  const numbers = (await admin.get('/api/draft/incoming-numbers')).body as { id: string; number: string }[];
+  const main = numbers.find((n) => n.number === MAIN_NUMBER)!;
+  assert.is((await admin.put(`/api/draft/incoming-numbers/${main.id}`, { ...main, preAnswerMessageId: message.id })).status, 200);
+  assert.is((await admin.post('/api/draft/apply')).status, 200);
+
+  const alice = await SoftphonePage.open(phones, server.url);
+  await alice.signInOnline('101', 'alice-secret');
+  const messageSeconds = message.pcm.length / RATE;
+  // The heard contour comes from polling the page's analyser every 100 ms and the browser's jitter
+  // buffer may play a little faster or slower: a call whose measurement misses is made once more
+  // (a message really cut, or rung over, misses every time).
+  let missed: string[] = [];
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    missed = preAnswerMisses(await hearPreAnswerMessage(callers, server.url, alice, message.pcm), messageSeconds);
+    if (missed.length === 0) break;
+    console.log(`  attempt ${attempt} missed: ${missed.join('; ')}`);
+  }
+  assert.equal(missed, [], 'heard whole (contour correlation > 0.7), the ringback only after its last word, Alice rung only after it');
+  await alice.page.close();
   // For the next test: the main line back to no message.
   assert.is((await admin.put(`/api/draft/incoming-numbers/${main.id}`, { ...main, preAnswerMessageId: null })).status, 200);
   assert.is((await admin.post('/api/draft/apply')).status, 200);
