@@ -1,7 +1,6 @@
 // Runs one module on a fresh worker thread, at background priority, and waits for the one message
 // it posts back: for work that takes seconds of CPU (decoding and encoding uploads, rendering a
-// mix) while the PBX's own thread keeps its 20 ms clock. The worker loads the TypeScript sources through tsx, as the server
-// itself does.
+// mix, an MP3 from a recording) while the PBX's own thread keeps its 20 ms clock.
 import { startTypeScriptWorker } from './typescript-worker.ts';
 
 export function runWorkerTask<T>(entry: URL, workerData: unknown, options: { timeoutMs: number; transferList?: ArrayBuffer[] }): Promise<T> {

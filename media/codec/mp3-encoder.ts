@@ -4,9 +4,9 @@
 // takes a few seconds of CPU, and calls in progress must not miss their 20 ms ticks meanwhile.
 import { Mp3Encoder } from '@breezystack/lamejs';
 import { resampleInSlices } from '../dsp/resample.ts';
-import { runWorkerTask } from '../worker-task.ts';
 import { float32ToInt16 } from '../dsp/samples.ts';
 import { readOggOpus } from '../rtp/ogg-opus-reader.ts';
+import { runWorkerTask } from '../worker-task.ts';
 import { withInfoTag } from './mp3-info-tag.ts';
 import { decodeOggOpus, OPUS_SAMPLE_RATE, yieldToEventLoop } from './ogg-opus-decoder.ts';
 
